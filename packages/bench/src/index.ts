@@ -1,0 +1,1 @@
+export type { Candidate, CandidateState } from './candidates/candidate.js';
