@@ -40,6 +40,8 @@ export const SQRT2 = Math.SQRT2;
 
 /** Go's `Duration.Seconds()`: whole seconds plus the remainder, for an integer nanosecond count. */
 export function seconds(ns: number): number {
+  // Below one second the whole part is 0 and the sum is just ns / 1e9.
+  if (ns >= 0 && ns < 1e9) return ns / 1e9;
   const whole = Math.trunc(ns / 1e9);
   return whole + (ns % 1e9) / 1e9;
 }

@@ -57,8 +57,35 @@ const ADMISSIONS: readonly Admission[] = [false, true].flatMap((admitted) =>
   STATES.flatMap((state) => TRIGGERS.map((trigger) => Object.freeze({ admitted, state, trigger }))),
 );
 
+/** The eight legal (from, to, trigger) transitions of ALGORITHM.md §2.3. */
+const TRANSITION_KEYS: ReadonlyArray<Omit<TransitionCount, 'count'>> = [
+  ['CLOSED', 'THROTTLED', 'FAILURE_RATE'],
+  ['CLOSED', 'THROTTLED', 'CONSECUTIVE_FAILURES'],
+  ['CLOSED', 'THROTTLED', 'SURGE'],
+  ['THROTTLED', 'OPEN', 'MIN_LIMIT_FAILURE_RATE'],
+  ['HALF_OPEN', 'OPEN', 'MIN_LIMIT_FAILURE_RATE'],
+  ['OPEN', 'HALF_OPEN', 'COOLDOWN_EXPIRED'],
+  ['THROTTLED', 'CLOSED', 'RECOVERED'],
+  ['HALF_OPEN', 'CLOSED', 'RECOVERED'],
+].map(([from, to, trigger]) =>
+  Object.freeze({
+    from: from as State,
+    to: to as State,
+    trigger: trigger as Exclude<Trigger, 'NONE'>,
+  }),
+);
+/** (from × 4 + to) × 7 + trigger → index into TRANSITION_KEYS (−1: illegal). */
+const TRANSITION_SLOTS = new Int8Array(4 * 4 * NT).fill(-1);
+TRANSITION_KEYS.forEach((k, i) => {
+  const code =
+    (STATES.indexOf(k.from) * 4 + STATES.indexOf(k.to)) * NT + TRIGGERS.indexOf(k.trigger);
+  TRANSITION_SLOTS[code] = i;
+});
+
 const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ??
   Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
+
+const defaultClock = (): number => performance.now();
 
 /** A signal that never aborts, handed to `call()` functions when the caller gave none. */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
@@ -239,8 +266,8 @@ export class Levee {
   #failed = 0;
   #cancelled = 0;
 
-  /** Transition counts indexed by (from × 4 + to) × 7 + trigger. */
-  readonly #transitions = new Float64Array(4 * 4 * NT);
+  /** Counts of the eight legal (from, to, trigger) transitions, see TRANSITION_SLOTS. */
+  #transitions: Float64Array | undefined;
 
   #listeners: Array<(event: StateChangeEvent) => void> | undefined;
 
@@ -252,7 +279,7 @@ export class Levee {
         `options.clock must be a function returning milliseconds, got ${describe(clock)}`,
       );
     }
-    this.#clock = clock ?? (() => performance.now());
+    this.#clock = clock ?? defaultClock;
     this.thresholds = Object.freeze(deriveThresholds(this.slo.successRate));
     this.#sloErr = this.thresholds.sloErr;
     this.#recoverThreshold = this.thresholds.recoverThreshold;
@@ -318,17 +345,10 @@ export class Levee {
   transitionCounts(): TransitionCount[] {
     const out: TransitionCount[] = [];
     const counts = this.#transitions;
-    for (let i = 0; i < counts.length; i++) {
+    if (counts === undefined) return out;
+    for (let i = 0; i < TRANSITION_KEYS.length; i++) {
       const count = counts[i]!;
-      if (count === 0) continue;
-      const trigger = i % NT;
-      const pair = (i - trigger) / NT;
-      out.push({
-        from: STATES[pair >> 2]!,
-        to: STATES[pair & 3]!,
-        trigger: TRIGGERS[trigger] as Exclude<Trigger, 'NONE'>,
-        count,
-      });
+      if (count > 0) out.push({ ...TRANSITION_KEYS[i]!, count });
     }
     return out;
   }
@@ -585,7 +605,8 @@ export class Levee {
   }
 
   #setState(to: number, trigger: number, ts: number): void {
-    this.#transitions[(this.#state * 4 + to) * NT + trigger]!++;
+    const counts = (this.#transitions ??= new Float64Array(TRANSITION_KEYS.length));
+    counts[TRANSITION_SLOTS[(this.#state * 4 + to) * NT + trigger]!]!++;
     this.#state = to;
     this.#changeTrigger = trigger;
     this.#lastTrigger = trigger;
@@ -619,12 +640,13 @@ export class Levee {
     return errorLowerBound(this.#errEwma, this.#goodput, this.#tripZ);
   }
 
-  #updateErr(ts: number, sample: number, cap: number): void {
+  /** Error EWMA step; `alpha` is the weight for this event's dt when already known. */
+  #updateErr(ts: number, sample: number, cap: number, alpha: number): void {
     if (!this.#errInit) {
       this.#errInit = true;
       this.#errEwma = sample;
     } else {
-      const a = ewmaAlpha(seconds(ts - this.#errLastTs), cap);
+      const a = alpha >= 0 ? alpha : ewmaAlpha(seconds(ts - this.#errLastTs), cap);
       this.#errEwma += a * (sample - this.#errEwma);
     }
     this.#errLastTs = ts;
@@ -632,24 +654,25 @@ export class Levee {
 
   #onSuccess(ts: number, durNs: number): void {
     this.#inflight--;
-    const cap = weightCap(this.#goodput); // goodput before this success
-    this.#updateErr(ts, 0, cap);
+    const cap = weightCap(this.#goodput); // goodput before this success: caps all three EWMAs
+    const hadSuccess = this.#hasSuccess;
+    const dt = hadSuccess ? seconds(ts - this.#lastSuccessTs) : 0;
+    // One weight serves every EWMA whose previous event was the previous success.
+    const alpha = hadSuccess ? ewmaAlpha(dt, cap) : -1;
+    this.#updateErr(ts, 0, cap, this.#errLastTs === this.#lastSuccessTs ? alpha : -1);
     this.#samples++;
     this.#consecFails = 0;
 
     const latency = seconds(durNs);
-    const hadSuccess = this.#hasSuccess;
-    const prevSuccessTs = this.#lastSuccessTs;
-    const dt = hadSuccess ? seconds(ts - prevSuccessTs) : 0;
     if (this.#avgLatency === 0) {
       this.#avgLatency = latency;
     } else {
-      this.#avgLatency += ewmaAlpha(dt, cap) * (latency - this.#avgLatency);
+      this.#avgLatency += alpha * (latency - this.#avgLatency);
     }
     if (hadSuccess && dt > 0) {
       const rate = 1 / dt;
       if (this.#goodput === 0) this.#goodput = rate;
-      else this.#goodput += ewmaAlpha(dt, cap) * (rate - this.#goodput);
+      else this.#goodput += alpha * (rate - this.#goodput);
     }
     this.#hasSuccess = true;
     this.#lastSuccessTs = ts;
@@ -674,7 +697,7 @@ export class Levee {
 
   #onFail(ts: number): void {
     this.#inflight--;
-    this.#updateErr(ts, 1, weightCap(this.#goodput));
+    this.#updateErr(ts, 1, weightCap(this.#goodput), -1);
     this.#samples++;
     this.#consecFails++;
     if (this.#armed) this.#surgeTick(ts);
