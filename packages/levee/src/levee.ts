@@ -483,75 +483,86 @@ export class Levee {
    * success. `fn` receives an AbortSignal (the caller's, or one that never
    * aborts). The inflight slot is always released exactly once.
    */
-  async call<T>(
-    fn: (signal: AbortSignal) => T | PromiseLike<T>,
-    options?: CallOptions,
-  ): Promise<T> {
-    if (typeof fn !== 'function') {
-      throw new TypeError(`fn must be a function, got ${describe(fn)}`);
-    }
-    const signal = options?.signal;
-    if (signal?.aborted) throw signal.reason;
-    const t0 = this.#clock();
-    const admission = this.start(t0);
-    if (!admission.admitted) {
-      throw new CircuitOpenError(
-        admission.state,
-        TRIGGERS[this.#lastTrigger]!,
-        this.retryAfterMs(t0),
-      );
-    }
-    let done = false;
-    const settle = (outcome: 0 | 1 | 2): void => {
-      if (done) return;
-      done = true;
-      const t1 = this.#clock();
-      const d = Math.max(t1 - t0, 0);
-      if (outcome === 0) this.success(t1, d);
-      else if (outcome === 1) this.fail(t1, d);
-      else this.cancel(t1);
-    };
-    let result: T | PromiseLike<T>;
+  call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: CallOptions): Promise<T> {
     try {
-      result = fn(signal ?? NEVER_ABORTED);
-    } catch (err) {
-      settle(1);
-      throw err;
-    }
-    if (!isThenable(result)) {
-      settle(0);
-      return result;
-    }
-    if (signal === undefined) {
+      if (typeof fn !== 'function') {
+        throw new TypeError(`fn must be a function, got ${describe(fn)}`);
+      }
+      const signal = options?.signal;
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const t0 = this.#clock();
+      const admission = this.start(t0);
+      if (!admission.admitted) {
+        throw new CircuitOpenError(
+          admission.state,
+          TRIGGERS[this.#lastTrigger]!,
+          this.retryAfterMs(t0),
+        );
+      }
+      let result: T | PromiseLike<T>;
       try {
-        const value = await result;
-        settle(0);
-        return value;
+        result = fn(signal ?? NEVER_ABORTED);
       } catch (err) {
-        settle(1);
+        this.#settleCall(t0, 1);
         throw err;
       }
+      if (!isThenable(result)) {
+        this.#settleCall(t0, 0);
+        return Promise.resolve(result);
+      }
+      if (signal === undefined) {
+        return Promise.resolve(result).then(
+          (value) => {
+            this.#settleCall(t0, 0);
+            return value;
+          },
+          (err: unknown) => {
+            this.#settleCall(t0, 1);
+            throw err;
+          },
+        );
+      }
+      return this.#raceAbort(result, signal, t0);
+    } catch (err) {
+      return Promise.reject(err);
     }
+  }
+
+  /** Settles an in-band call that the caller may abort first; exactly one outcome is recorded. */
+  #raceAbort<T>(result: PromiseLike<T>, signal: AbortSignal, t0: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const finish = (outcome: 0 | 1 | 2): boolean => {
+        if (done) return false;
+        done = true;
+        signal.removeEventListener('abort', onAbort);
+        this.#settleCall(t0, outcome);
+        return true;
+      };
       const onAbort = (): void => {
         const reason: unknown = signal.reason;
-        settle(isTimeoutReason(reason) ? 1 : 2);
-        reject(reason);
+        if (finish(isTimeoutReason(reason) ? 1 : 2)) reject(reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       result.then(
         (value) => {
-          signal.removeEventListener('abort', onAbort);
-          settle(0);
-          resolve(value);
+          if (finish(0)) resolve(value);
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          settle(1);
-          reject(err);
+          if (finish(1)) reject(err);
         },
       );
     });
+  }
+
+  /** Records the outcome of an in-band call started at `t0` on the breaker's clock. */
+  #settleCall(t0: number, outcome: 0 | 1 | 2): void {
+    let t1 = this.#clock();
+    if (!Number.isFinite(t1)) t1 = t0; // a broken clock must not leak the slot
+    const d = Math.max(t1 - t0, 0);
+    if (outcome === 0) this.success(t1, d);
+    else if (outcome === 1) this.fail(t1, d);
+    else this.cancel(t1);
   }
 
   // -------------------------------------------------------------------------

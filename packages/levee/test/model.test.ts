@@ -172,3 +172,47 @@ describe('model-based invariants', () => {
     for (const st of ['CLOSED', 'THROTTLED', 'OPEN'] as const) expect(visited.has(st)).toBe(true);
   });
 });
+
+describe('FuzzAdmission (§6.2) as a property', () => {
+  const SLOS = [
+    { successRate: 0.5, timeoutMs: 1 },
+    { successRate: 0.9, timeoutMs: 10 },
+    { successRate: 0.95, timeoutMs: 50 },
+    { successRate: 0.99, timeoutMs: 1000 },
+    { successRate: 0.999, timeoutMs: 3_600_000 },
+  ];
+  function fuzzAdmission(sloSel: number, ops: Uint8Array | number[]): void {
+    const levee = new Levee(SLOS[sloSel % SLOS.length]!);
+    const outstanding: number[] = [];
+    let t = 0;
+    for (const b of ops) {
+      t += (b % 7) + 1;
+      const before = levee.state;
+      if (b % 3 === 0 || outstanding.length === 0) {
+        const r = levee.start(t);
+        if (r.admitted) outstanding.push(t);
+        checkInvariants(levee, before, r, outstanding.length);
+      } else {
+        outstanding.shift();
+        const d = (b % 13) + 1;
+        const r = b % 2 === 0 ? levee.fail(t, d) : levee.success(t, d);
+        checkInvariants(levee, before, r, outstanding.length);
+      }
+    }
+  }
+  it('holds on the seed corpus', () => {
+    fuzzAdmission(0, [0, 1, 2, 0, 1, 2, 0, 0, 2, 1]);
+    fuzzAdmission(3, new Array(10).fill(0));
+    fuzzAdmission(7, [2, 2, 2, 2, 2, 0, 2, 0, 2, 0, 2, 0]);
+  });
+  it('holds on random byte strings', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 65535 }),
+        fc.uint8Array({ maxLength: 2000 }),
+        (s, ops) => fuzzAdmission(s, ops),
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});
