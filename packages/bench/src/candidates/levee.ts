@@ -1,0 +1,64 @@
+/**
+ * The subject under test: `@leveejs/levee` behind the simulator's `Candidate`
+ * interface.
+ *
+ * The simulator counts integer nanoseconds; the library takes milliseconds as
+ * any float and rounds them back to integer nanoseconds internally, so
+ * `tNs / 1e6` loses nothing. `state()` reports the state carried by the most
+ * recent result the library returned (before the first call: the library's
+ * current state).
+ */
+import { Levee } from '@leveejs/levee';
+import type { Candidate, CandidateState } from './candidate.js';
+
+/** The single SLO Levee is built with. */
+export interface LeveeSlo {
+  /** Target fraction of successful requests, e.g. 0.9. */
+  successRate: number;
+  /** Latency limit in milliseconds, e.g. 1500. */
+  timeoutMs: number;
+}
+
+/** The part of the library's out-of-band API the adapter uses. */
+export interface LeveeLike {
+  start(nowMs: number): { admitted: boolean; state: CandidateState };
+  success(nowMs: number, durationMs: number): { state: CandidateState };
+  fail(nowMs: number, durationMs: number): { state: CandidateState };
+  readonly state: CandidateState;
+}
+
+const NS_PER_MS = 1e6;
+
+export class LeveeCandidate implements Candidate {
+  readonly name = 'Levee';
+  readonly #levee: LeveeLike;
+  #state: CandidateState;
+
+  /** `impl` replaces the library (for tests); by default a new `Levee(slo)`. */
+  constructor(slo: LeveeSlo, impl?: LeveeLike) {
+    this.#levee = impl ?? new Levee({ successRate: slo.successRate, timeoutMs: slo.timeoutMs });
+    this.#state = this.#levee.state;
+  }
+
+  start(tNs: number): boolean {
+    const admission = this.#levee.start(tNs / NS_PER_MS);
+    this.#state = admission.state;
+    return admission.admitted;
+  }
+
+  state(): CandidateState {
+    return this.#state;
+  }
+
+  success(tNs: number, latencyNs: number): void {
+    this.#state = this.#levee.success(tNs / NS_PER_MS, latencyNs / NS_PER_MS).state;
+  }
+
+  fail(tNs: number, latencyNs: number): void {
+    this.#state = this.#levee.fail(tNs / NS_PER_MS, latencyNs / NS_PER_MS).state;
+  }
+}
+
+export function createLeveeCandidate(slo: LeveeSlo): Candidate {
+  return new LeveeCandidate(slo);
+}

@@ -1,0 +1,71 @@
+/**
+ * The candidates the benchmark knows, by the names used on the command line.
+ * Each entry builds a fresh breaker; only Levee uses the SLO, the others are
+ * fixed configurations.
+ */
+import type { Candidate } from './candidate.js';
+import { createLeveeCandidate, type LeveeSlo } from './levee.js';
+import { NoCB } from './no-cb.js';
+import { STATIC_BAU, STATIC_PEAK, StaticCB } from './static-cb.js';
+
+export interface CandidateOptions {
+  /** The SLO given on the command line (success rate, timeout in ms). */
+  slo: LeveeSlo;
+}
+
+export interface CandidateEntry {
+  /** Command-line name, e.g. `static-peak`. */
+  readonly key: string;
+  /** Name shown in the tables, e.g. `Static-Peak`. */
+  readonly displayName: string;
+  /** One-line description for help texts. */
+  readonly description: string;
+  create(options: CandidateOptions): Candidate;
+}
+
+/** All candidates, in the default run (and print) order of the published tables. */
+export const CANDIDATES: readonly CandidateEntry[] = [
+  {
+    key: 'no-cb',
+    displayName: 'No-CB',
+    description: 'no breaker: admits everything (negative control)',
+    create: () => new NoCB(),
+  },
+  {
+    key: 'levee',
+    displayName: 'Levee',
+    description: '@leveejs/levee built with the given SLO',
+    create: ({ slo }) => createLeveeCandidate(slo),
+  },
+  {
+    key: 'static-bau',
+    displayName: 'Static-BAU',
+    description: 'consecutive-failure breaker tuned for 100-800 RPS',
+    create: () => new StaticCB('Static-BAU', STATIC_BAU),
+  },
+  {
+    key: 'static-peak',
+    displayName: 'Static-Peak',
+    description: 'consecutive-failure breaker tuned for 2,000-5,000 RPS',
+    create: () => new StaticCB('Static-Peak', STATIC_PEAK),
+  },
+];
+
+/** Command-line names of all candidates, in default order. */
+export function candidateNames(): string[] {
+  return CANDIDATES.map((c) => c.key);
+}
+
+/** The entry named `name`; throws, listing the known names, if there is none. */
+export function getCandidate(name: string): CandidateEntry {
+  const entry = CANDIDATES.find((c) => c.key === name);
+  if (entry === undefined) {
+    throw new Error(`unknown candidate "${name}"; known: ${candidateNames().join(', ')}`);
+  }
+  return entry;
+}
+
+/** A fresh breaker for the candidate named `name`. */
+export function createCandidate(name: string, options: CandidateOptions): Candidate {
+  return getCandidate(name).create(options);
+}

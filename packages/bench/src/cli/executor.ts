@@ -1,0 +1,117 @@
+/**
+ * Running candidate jobs: in worker threads (the CLI's default, one candidate
+ * per thread) or in-process (tests), and a scheduler that keeps at most N of
+ * them running and returns the results in the order the jobs were given.
+ */
+import { Worker } from 'node:worker_threads';
+import type { CandidateJob, CandidateResult, JobExecutor, ProgressListener } from './types.js';
+
+/** Messages a job worker posts to its parent. */
+export type WorkerMessage =
+  | { type: 'progress'; fraction: number }
+  | { type: 'result'; result: CandidateResult };
+
+/** The compiled worker entry point next to this module (`dist/cli/worker.js`). */
+export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Runs each job in its own worker thread, which exits when the job is done. */
+export function workerExecutor(workerUrl: URL = DEFAULT_WORKER_URL): JobExecutor {
+  return (job, onProgress, signal) =>
+    new Promise<CandidateResult>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(new Error(`${job.candidate}: aborted`));
+        return;
+      }
+      const worker = new Worker(workerUrl, { workerData: job });
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onAbort = (): void => {
+        settle(() => reject(new Error(`${job.candidate}: aborted`)));
+        void worker.terminate();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (msg: WorkerMessage) => {
+        if (msg.type === 'progress') {
+          if (!settled) onProgress(msg.fraction);
+        } else {
+          settle(() => resolve(msg.result));
+        }
+      });
+      worker.on('error', (err) => settle(() => reject(err)));
+      worker.on('exit', (code) => {
+        settle(() =>
+          reject(new Error(`${job.candidate}: worker exited with code ${code} before a result`)),
+        );
+      });
+    });
+}
+
+/** Runs each job synchronously in this thread with `run` (a stand-in in tests). */
+export function inlineExecutor(
+  run: (job: CandidateJob, onProgress: ProgressListener) => CandidateResult,
+): JobExecutor {
+  return async (job, onProgress, signal) => {
+    // Yield once so the caller's "started" bookkeeping happens before the run.
+    await Promise.resolve();
+    if (signal.aborted) throw new Error(`${job.candidate}: aborted`);
+    return run(job, onProgress);
+  };
+}
+
+export interface JobHooks {
+  started?(index: number): void;
+  progress?(index: number, fraction: number): void;
+  finished?(index: number, result: CandidateResult): void;
+}
+
+/**
+ * Runs `jobs` with at most `concurrency` at a time, starting them in order.
+ * Resolves with the results in job order, whatever order they finish in. The
+ * first failure aborts the jobs still running and rejects with that error.
+ */
+export async function runJobs(
+  jobs: readonly CandidateJob[],
+  executor: JobExecutor,
+  concurrency: number,
+  hooks: JobHooks = {},
+): Promise<CandidateResult[]> {
+  const results = new Array<CandidateResult | undefined>(jobs.length);
+  const controller = new AbortController();
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && next < jobs.length) {
+      const index = next++;
+      const job = jobs[index]!;
+      hooks.started?.(index);
+      try {
+        const result = await executor(
+          job,
+          (fraction) => hooks.progress?.(index, fraction),
+          controller.signal,
+        );
+        results[index] = result;
+        hooks.finished?.(index, result);
+      } catch (error) {
+        if (failure === undefined) {
+          failure = { error };
+          controller.abort();
+        }
+      }
+    }
+  };
+
+  const lanes = Math.max(1, Math.min(concurrency, jobs.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (failure !== undefined) throw failure.error;
+  return results.map((r, i) => {
+    if (r === undefined) throw new Error(`job ${i} produced no result`);
+    return r;
+  });
+}
