@@ -297,6 +297,11 @@ export class Levee {
     return STATES[this.#state]!;
   }
 
+  /** The cause of the most recent state change (`NONE` until the first one). Allocates nothing. */
+  get trigger(): Trigger {
+    return TRIGGERS[this.#lastTrigger]!;
+  }
+
   /** Admitted calls not yet completed. */
   get inflight(): number {
     return this.#inflight;

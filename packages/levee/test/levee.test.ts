@@ -371,3 +371,13 @@ describe('state-change subscriptions', () => {
     expect(e.message).toBe('circuit breaker is open (state OPEN, trigger MIN_LIMIT_FAILURE_RATE)');
   });
 });
+
+describe('trigger getter', () => {
+  it('reports the most recent cause without a snapshot', () => {
+    const levee = new Levee(slo90);
+    expect(levee.trigger).toBe('NONE');
+    warmThenTrip(levee);
+    expect(levee.trigger).toBe('CONSECUTIVE_FAILURES');
+    expect(levee.trigger).toBe(levee.snapshot().trigger);
+  });
+});
