@@ -498,11 +498,7 @@ export class Levee {
       const t0 = this.#clock();
       const admission = this.start(t0);
       if (!admission.admitted) {
-        throw new CircuitOpenError(
-          admission.state,
-          TRIGGERS[this.#lastTrigger]!,
-          this.retryAfterMs(t0),
-        );
+        throw shedError(admission.state, TRIGGERS[this.#lastTrigger]!, this.retryAfterMs(t0));
       }
       let result: T | PromiseLike<T>;
       try {
@@ -564,10 +560,22 @@ export class Levee {
   #settleCall(t0: number, outcome: 0 | 1 | 2): void {
     let t1 = this.#clock();
     if (!Number.isFinite(t1)) t1 = t0; // a broken clock must not leak the slot
-    const d = Math.max(t1 - t0, 0);
-    if (outcome === 0) this.success(t1, d);
-    else if (outcome === 1) this.fail(t1, d);
-    else this.cancel(t1);
+    const d = t1 > t0 ? t1 - t0 : 0;
+    const ts = this.#toNs(t1, 'nowMs');
+    this.#checkInflight(outcome === 0 ? 'success' : outcome === 1 ? 'fail' : 'cancel');
+    const entry = this.#state;
+    this.#changeTrigger = T_NONE;
+    if (outcome === 0) {
+      this.#onSuccess(ts, Math.round(d * 1e6));
+      this.#succeeded++;
+    } else if (outcome === 1) {
+      this.#onFail(ts);
+      this.#failed++;
+    } else {
+      this.#inflight--;
+      this.#cancelled++;
+    }
+    if (this.#state !== entry) this.#emit(entry, t1);
   }
 
   // -------------------------------------------------------------------------
@@ -897,6 +905,20 @@ export class Levee {
       this.#armed = false;
       this.#publishOnset();
     }
+  }
+}
+
+/**
+ * A CircuitOpenError built without capturing a stack trace: shedding is a hot
+ * path under overload, and the stack would only point into this method.
+ */
+function shedError(state: State, trigger: Trigger, retryAfterMs: number): CircuitOpenError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CircuitOpenError(state, trigger, retryAfterMs);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
