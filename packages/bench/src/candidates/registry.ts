@@ -20,6 +20,8 @@ export interface CandidateEntry {
   readonly displayName: string;
   /** One-line description for help texts. */
   readonly description: string;
+  /** True when the candidate takes no SLO (a sweep over SLOs runs it once). */
+  readonly ignoresSlo?: boolean;
   create(options: CandidateOptions): Candidate;
 }
 
