@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inlineExecutor } from '../src/cli/executor.js';
 import { main } from '../src/cli/main.js';
-import { runJob } from '../src/cli/run-job.js';
-import type { CandidateResult } from '../src/cli/types.js';
+import type { ClosedLoopResult } from '../src/orchestrator/closed-loop.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const BIN = join(ROOT, 'packages/bench/bin/levee-bench.mjs');
@@ -24,7 +23,7 @@ async function runInProcess(argv: string[]) {
   const code = await main(argv, {
     stdout: { write: (s: string) => stdout.push(s) },
     stderr: { write: (s: string) => stderr.push(s), isTTY: false },
-    executor: inlineExecutor(runJob),
+    executor: inlineExecutor(),
   });
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
@@ -56,7 +55,7 @@ describe('closed-loop end to end (spec 0)', () => {
 
   it('produces consistent counts on the shared arrival stream', () => {
     const report = JSON.parse(readFileSync(inProcessJson, 'utf8'));
-    const results: CandidateResult[] = report.results;
+    const results: ClosedLoopResult[] = report.results;
     const [noCb] = results;
     expect(noCb!.blocked).toBe(0);
     // About 100 requests/s for 4 hours.
@@ -93,8 +92,8 @@ describe('closed-loop end to end (spec 0)', () => {
         encoding: 'utf8',
         timeout: 120_000,
       });
-      expect(run.stderr).toContain('No-CB: done in');
-      expect(run.stderr).toContain('Elapsed wall-clock time per candidate:');
+      expect(run.stderr).toMatch(/\[\d\/4\] No-CB: done in/);
+      expect(run.stderr).toMatch(/closed-loop: 4 simulation\(s\), [\d.]+ s of compute, took/);
       expect(run.status).toBe(0);
       expect(run.stdout).toBe(inProcess.stdout);
       expect(readFileSync(file, 'utf8')).toBe(readFileSync(inProcessJson, 'utf8'));

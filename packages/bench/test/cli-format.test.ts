@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildJsonReport,
-  fixed2,
-  formatBackendTable,
-  formatCandidatesTable,
-  formatJsonReport,
-  formatReport,
-  round2,
-} from '../src/cli/format.js';
-import type { CandidateResult } from '../src/cli/types.js';
+import { fixed2, formatDuration, formatReport, round2 } from '../src/cli/format.js';
+import type { ClosedLoopResult } from '../src/orchestrator/closed-loop.js';
+import { formatTable, signed2 } from '../src/suites/common.js';
 
 /** Stand-in results carrying the published reference-run figures (BENCHMARKS.md §5.7, P1). */
-const PUBLISHED: CandidateResult[] = [
+const PUBLISHED: ClosedLoopResult[] = [
   {
     candidate: 'No-CB',
     blocked: 0,
@@ -107,27 +100,52 @@ Static-Peak     |   30466218 |   30073560 |     392658 |     184129 |      17530
 `;
 
 describe('tables', () => {
-  it('reproduces the published candidates table layout', () => {
-    expect(formatCandidatesTable(PUBLISHED)).toBe(CANDIDATES_TABLE);
-  });
-
-  it('reproduces the published backend table layout', () => {
-    expect(formatBackendTable(PUBLISHED)).toBe(BACKEND_TABLE);
-  });
-
-  it('prints both tables separated by a blank line, rows in the given order', () => {
+  it('reproduces the published layout of both tables, separated by a blank line', () => {
     expect(formatReport(PUBLISHED)).toBe(`${CANDIDATES_TABLE}\n${BACKEND_TABLE}`);
-    const reversed = formatCandidatesTable([...PUBLISHED].reverse()).split('\n');
+  });
+
+  it('lists rows in the given order', () => {
+    const reversed = formatReport([...PUBLISHED].reverse()).split('\n');
     expect(reversed[1]).toMatch(/^Static-Peak /);
     expect(reversed[4]).toMatch(/^No-CB /);
   });
 
-  it('widens a cell rather than truncating it', () => {
+  it('widens a column rather than truncating a cell', () => {
     const [first] = PUBLISHED;
     const wide = { ...first!, candidate: 'A-Very-Long-Name', failures: 1234567890 };
-    const line = formatCandidatesTable([wide]).split('\n')[1];
+    const line = formatReport([wide]).split('\n')[1];
     expect(line).toContain('A-Very-Long-Name | ');
     expect(line).toContain('| 1234567890 |');
+  });
+
+  it('formatTable aligns the first column left and the others right', () => {
+    expect(
+      formatTable(
+        ['Name', 'N'],
+        [
+          ['a', '1'],
+          ['bb', '222'],
+        ],
+      ),
+    ).toBe('Name |   N\na    |   1\nbb   | 222\n');
+    expect(formatTable(['A', 'B'], [], [3, 4])).toBe('A   |    B\n');
+  });
+});
+
+describe('formatDuration and signed2', () => {
+  it.each([
+    [0, '0.0 s'],
+    [59_940, '59.9 s'],
+    [60_000, '1:00'],
+    [754_400, '12:34'],
+  ])('%d ms -> %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('signs margins', () => {
+    expect(signed2(9571.664)).toBe('+9571.66');
+    expect(signed2(-3.333)).toBe('-3.33');
+    expect(signed2(0)).toBe('+0.00');
   });
 });
 
@@ -156,81 +174,5 @@ describe('fixed2 (printf %.2f rounding)', () => {
     expect(round2(130466.3249)).toBe(130466.32);
     expect(round2(-69611.1156)).toBe(-69611.12);
     expect(Object.is(round2(-0.001), 0)).toBe(true);
-  });
-});
-
-describe('JSON report', () => {
-  const config = {
-    seed: 20241225,
-    specs: { first: 0, last: 7 },
-    slo: { successRate: 0.9, timeoutMs: 1500 },
-    candidates: ['no-cb', 'levee', 'static-bau', 'static-peak'],
-  };
-
-  it('has the documented shape, key order and rounded scores', () => {
-    const report = buildJsonReport(config, PUBLISHED);
-    expect(Object.keys(report)).toEqual(['suite', 'config', 'results']);
-    expect(report.suite).toBe('closed-loop');
-    expect(report.config).toEqual({
-      seed: 20241225,
-      specs: { first: 0, last: 7, count: 8 },
-      slo: { successRate: 0.9, timeoutMs: 1500 },
-      candidates: ['no-cb', 'levee', 'static-bau', 'static-peak'],
-    });
-    expect(report.results).toHaveLength(4);
-    const levee = report.results[1]!;
-    expect(Object.keys(levee)).toEqual([
-      'candidate',
-      'blocked',
-      'allowed',
-      'successes',
-      'failures',
-      'successScore',
-      'failureScore',
-      'delta',
-      'maxConcurrency',
-      'backend',
-    ]);
-    expect(Object.keys(levee.backend)).toEqual([
-      'requests',
-      'successes',
-      'failures',
-      'shed',
-      'queueDrops',
-      'crashes',
-    ]);
-    expect(levee).toEqual({
-      candidate: 'Levee',
-      blocked: 23498389,
-      allowed: 33020437,
-      successes: 32341856,
-      failures: 678581,
-      successScore: 130466.32,
-      failureScore: 8821.77,
-      delta: 71069.35,
-      maxConcurrency: 1156,
-      backend: {
-        requests: 33020437,
-        successes: 32341856,
-        failures: 678581,
-        shed: 48779,
-        queueDrops: 184523,
-        crashes: 0,
-      },
-    });
-    expect(report.results.map((r) => r.delta)).toEqual([-69611.12, 71069.35, 52985.64, 61497.68]);
-  });
-
-  it('serialises deterministically, with two-decimal scores and a final newline', () => {
-    const text = formatJsonReport(config, PUBLISHED);
-    expect(text).toBe(formatJsonReport(structuredClone(config), structuredClone(PUBLISHED)));
-    expect(text.endsWith('}\n')).toBe(true);
-    expect(text).toContain('"successScore": 132026.73,');
-    expect(text).toContain('"delta": -69611.12,');
-    expect(text).not.toMatch(/\d\.\d{3}/);
-    expect(JSON.parse(text)).toEqual(buildJsonReport(config, PUBLISHED));
-    expect(
-      text.startsWith('{\n  "suite": "closed-loop",\n  "config": {\n    "seed": 20241225,'),
-    ).toBe(true);
   });
 });

@@ -1,30 +1,23 @@
 import { describe, expect, it, vi } from 'vitest';
-import { inlineExecutor, runJobs, workerExecutor } from '../src/cli/executor.js';
+import { inlineExecutor, type JobExecutor, runJobs, workerExecutor } from '../src/cli/executor.js';
 import { createProgressReporter } from '../src/cli/progress.js';
-import type { CandidateJob, CandidateResult, JobExecutor } from '../src/cli/types.js';
+import type { Job } from '../src/suites/suite.js';
 
-function job(candidate: string): CandidateJob {
-  return {
-    candidate,
-    seed: 1,
-    specs: { first: 0, last: 0 },
-    slo: { successRate: 0.9, timeoutMs: 1500 },
-  };
+interface Params {
+  candidate: string;
+  seed: number;
 }
 
-function fakeResult(candidate: string, n = 1): CandidateResult {
-  return {
-    candidate,
-    blocked: n,
-    allowed: n,
-    successes: n,
-    failures: 0,
-    successScore: n,
-    failureScore: 0,
-    delta: n,
-    maxConcurrency: n,
-    backend: { requests: n, successes: n, failures: 0, shed: 0, queueDrops: 0, crashes: 0 },
-  };
+function job(candidate: string): Job<Params> {
+  return { runner: 'test', params: { candidate, seed: 1 }, label: candidate, cost: 1 };
+}
+
+function name(j: Job): string {
+  return (j.params as Params).candidate;
+}
+
+function fakeResult(candidate: string): { candidate: string } {
+  return { candidate };
 }
 
 function deferred<T>() {
@@ -39,10 +32,10 @@ function deferred<T>() {
 
 describe('runJobs', () => {
   it('returns results in job order whatever order they finish in', async () => {
-    const gates = new Map<string, ReturnType<typeof deferred<CandidateResult>>>();
+    const gates = new Map<string, ReturnType<typeof deferred<unknown>>>();
     const executor: JobExecutor = (j) => {
-      const d = deferred<CandidateResult>();
-      gates.set(j.candidate, d);
+      const d = deferred<unknown>();
+      gates.set(name(j), d);
       return d.promise;
     };
     const finished: number[] = [];
@@ -54,7 +47,7 @@ describe('runJobs', () => {
     gates.get('a')!.resolve(fakeResult('A'));
     gates.get('b')!.resolve(fakeResult('B'));
     const results = await run;
-    expect(results.map((r) => r.candidate)).toEqual(['A', 'B', 'C']);
+    expect(results).toEqual([{ candidate: 'A' }, { candidate: 'B' }, { candidate: 'C' }]);
     expect(finished).toEqual([2, 0, 1]);
   });
 
@@ -67,13 +60,13 @@ describe('runJobs', () => {
       peak = Math.max(peak, running);
       await new Promise((r) => setTimeout(r, 5));
       running--;
-      return fakeResult(j.candidate);
+      return fakeResult(name(j));
     };
     const jobs = ['a', 'b', 'c', 'd', 'e'].map(job);
     const results = await runJobs(jobs, executor, 2, { started: (i) => started.push(i) });
     expect(peak).toBe(2);
     expect(started).toEqual([0, 1, 2, 3, 4]);
-    expect(results.map((r) => r.candidate)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(results.map((r) => (r as Params).candidate)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('forwards progress with the job index', async () => {
@@ -81,7 +74,7 @@ describe('runJobs', () => {
     const executor = inlineExecutor((j, onProgress) => {
       onProgress(0.5);
       onProgress(1);
-      return fakeResult(j.candidate);
+      return fakeResult(name(j));
     });
     await runJobs([job('a'), job('b')], executor, 1, {
       progress: (i, f) => seen.push([i, f]),
@@ -98,11 +91,11 @@ describe('runJobs', () => {
     const aborted: string[] = [];
     const started: string[] = [];
     const executor: JobExecutor = (j, _p, signal) => {
-      started.push(j.candidate);
-      if (j.candidate === 'bad') return Promise.reject(new Error('boom'));
+      started.push(name(j));
+      if (name(j) === 'bad') return Promise.reject(new Error('boom'));
       return new Promise((_res, rej) => {
         signal.addEventListener('abort', () => {
-          aborted.push(j.candidate);
+          aborted.push(name(j));
           rej(new Error('aborted'));
         });
       });
@@ -128,16 +121,16 @@ describe('workerExecutor', () => {
     const url = dataWorker(`
       parentPort.postMessage({ type: 'progress', fraction: 0.25 });
       parentPort.postMessage({ type: 'progress', fraction: 1 });
-      parentPort.postMessage({ type: 'result', result: { candidate: workerData.candidate, seed: workerData.seed } });
+      parentPort.postMessage({ type: 'result', result: { runner: workerData.runner, ...workerData.params } });
     `);
     const progress: number[] = [];
     const result = await workerExecutor(url)(job('echo'), (f) => progress.push(f), signal);
-    expect(result).toEqual({ candidate: 'echo', seed: 1 });
+    expect(result).toEqual({ runner: 'test', candidate: 'echo', seed: 1 });
     expect(progress).toEqual([0.25, 1]);
   });
 
   it('rejects when the worker throws', async () => {
-    const url = dataWorker(`throw new Error('worker blew up: ' + workerData.candidate);`);
+    const url = dataWorker(`throw new Error('worker blew up: ' + workerData.params.candidate);`);
     await expect(workerExecutor(url)(job('x'), () => {}, signal)).rejects.toThrow(
       'worker blew up: x',
     );
@@ -181,45 +174,50 @@ describe('progress reporter', () => {
     t += 2500;
     p.progress(1, 0.55);
     p.finished(1);
-    p.close(true);
+    p.note('suite: took 12.5 s');
+    p.close();
     expect(out.chunks.join('')).toBe(
       [
         'No-CB: started',
-        ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => `No-CB: ${k * 10}% (${k}.0 s)`),
-        'No-CB: done in 10.0 s',
+        'No-CB: 25% (2.5 s)',
+        'No-CB: 50% (5.0 s)',
+        'No-CB: 75% (7.5 s)',
+        '[1/2] No-CB: done in 10.0 s',
         'Levee: started',
         'Levee: 50% (2.5 s)',
-        'Levee: done in 2.5 s',
-        'Elapsed wall-clock time per candidate:',
-        '  No-CB        10.0 s',
-        '  Levee         2.5 s',
+        '[2/2] Levee: done in 2.5 s',
+        'suite: took 12.5 s',
         '',
       ].join('\n'),
     );
+    expect(p.elapsed(0)).toBe(10_000);
+    expect(p.elapsed(1)).toBe(2500);
   });
 
-  it('redraws one line per candidate in place on a terminal', () => {
+  it('redraws a header and one bar per running job in place on a terminal', () => {
     let t = 0;
     const out = stream(true);
-    const p = createProgressReporter(['No-CB', 'Levee'], out, () => t);
+    const p = createProgressReporter(['No-CB', 'Levee'], out, () => t, 'closed-loop');
     p.started(0);
     t += 1000;
     p.progress(0, 0.5);
     p.progress(0, 0.6); // within the redraw interval: skipped
     p.finished(0);
-    p.close(true);
-    const [first, second, third] = out.chunks;
+    p.close();
+    const [first, second, third, fourth] = out.chunks;
     expect(first).toBe(
-      `\r\x1b[2KNo-CB     [${'-'.repeat(30)}]   0.0%  0.0 s\n` +
-        `\r\x1b[2KLevee     [${'-'.repeat(30)}] waiting\n`,
+      `closed-loop: 0/2 done, 0.0 s elapsed\n  No-CB     [${'-'.repeat(24)}]   0.0%  0.0 s\n`,
     );
     expect(second).toBe(
-      `\x1b[2A\r\x1b[2KNo-CB     [${'#'.repeat(15)}${'-'.repeat(15)}]  50.0%  1.0 s\n` +
-        `\r\x1b[2KLevee     [${'-'.repeat(30)}] waiting\n`,
+      '\x1b[2A\r\x1b[Jclosed-loop: 0/2 done, 1.0 s elapsed\n' +
+        `  No-CB     [${'#'.repeat(12)}${'-'.repeat(12)}]  50.0%  1.0 s\n`,
     );
-    expect(third).toContain(`No-CB     [${'#'.repeat(30)}] 100.0%  done in 1.0 s\n`);
-    expect(out.chunks).toHaveLength(5);
-    expect(out.chunks[4]).toBe('Elapsed wall-clock time per candidate:\n  No-CB         1.0 s\n');
+    // The finished job leaves a permanent line above the live block.
+    expect(third).toBe(
+      '\x1b[2A\r\x1b[J[1/2] No-CB: done in 1.0 s\nclosed-loop: 1/2 done, 1.0 s elapsed\n',
+    );
+    expect(fourth).toBe('\x1b[1A\r\x1b[J');
+    expect(out.chunks).toHaveLength(4);
   });
 
   it('keeps elapsed times ticking on a terminal until closed', () => {
@@ -234,20 +232,12 @@ describe('progress reporter', () => {
       vi.advanceTimersByTime(500);
       expect(out.chunks).toHaveLength(2);
       expect(out.chunks[1]).toContain('0.0%  2.0 s');
-      p.close(false);
+      p.close();
       const n = out.chunks.length;
       vi.advanceTimersByTime(5000);
       expect(out.chunks).toHaveLength(n);
     } finally {
       vi.useRealTimers();
     }
-  });
-
-  it('prints no summary after a failed run', () => {
-    const out = stream(false);
-    const p = createProgressReporter(['A'], out, () => 0);
-    p.started(0);
-    p.close(false);
-    expect(out.chunks).toEqual(['A: started\n']);
   });
 });

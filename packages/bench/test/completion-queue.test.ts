@@ -63,45 +63,94 @@ describe('CompletionQueue', () => {
     ]);
   });
 
-  it('merges the failure FIFO with the heap in time order', () => {
+  it('pushFailure schedules a failure in the same heap', () => {
     const q = new CompletionQueue(2);
     q.pushFailure(100, 1500, 7);
     q.push(50, 5, true, 1);
-    q.pushFailure(200, 1500, 8);
-    q.push(150, 15, true, 2);
-    q.pushFailure(120, 1500, 9); // earlier than the FIFO tail: goes to the heap
-    q.push(300, 30, false, 3);
-    for (let i = 0; i < 20; i++) q.pushFailure(400 + i, 1500, i); // grows the FIFO
-    expect(q.size).toBe(26);
+    q.pushFailure(120, 1500, 9);
+    expect(q.size).toBe(3);
     const seen: Array<[number, boolean, number]> = [];
     while (q.size > 0) {
       q.pop();
       seen.push([q.poppedTimeNs, q.poppedOk, q.poppedTag]);
     }
-    expect(seen.slice(0, 6)).toEqual([
+    expect(seen).toEqual([
       [50, true, 1],
       [100, false, 7],
       [120, false, 9],
-      [150, true, 2],
-      [200, false, 8],
-      [300, false, 3],
     ]);
-    expect(seen.slice(6).map((e) => e[0])).toEqual(Array.from({ length: 20 }, (_, i) => 400 + i));
   });
 
-  it('failAllSuccesses leaves FIFO failures alone', () => {
-    const q = new CompletionQueue();
-    q.pushFailure(100, 1500, 0);
-    q.push(50, 5, true, 4);
-    expect(q.failAllSuccesses(() => 1500)).toBe(1);
-    q.pop();
-    expect([q.poppedTimeNs, q.poppedLatencyNs, q.poppedOk, q.poppedTag]).toEqual([
-      50,
-      1500,
-      false,
-      4,
-    ]);
-    q.pop();
-    expect([q.poppedTimeNs, q.poppedOk]).toEqual([100, false]);
+  it('pops equal times in exactly the order of Go container/heap', () => {
+    // Go's container/heap on a slice, written out with Swap as in the Go source.
+    const ref: Array<{ t: number; tag: number }> = [];
+    const less = (i: number, j: number) => ref[i]!.t < ref[j]!.t;
+    const swap = (i: number, j: number) => {
+      const x = ref[i]!;
+      ref[i] = ref[j]!;
+      ref[j] = x;
+    };
+    const up = (j: number) => {
+      for (;;) {
+        const i = Math.trunc((j - 1) / 2);
+        if (i === j || !less(j, i)) break;
+        swap(i, j);
+        j = i;
+      }
+    };
+    const down = (i0: number, n: number) => {
+      let i = i0;
+      for (;;) {
+        const j1 = 2 * i + 1;
+        if (j1 >= n) break;
+        let j = j1;
+        const j2 = j1 + 1;
+        if (j2 < n && less(j2, j1)) j = j2;
+        if (!less(j, i)) break;
+        swap(i, j);
+        i = j;
+      }
+    };
+    const refPush = (t: number, tag: number) => {
+      ref.push({ t, tag });
+      up(ref.length - 1);
+    };
+    const refPop = () => {
+      const n = ref.length - 1;
+      swap(0, n);
+      down(0, n);
+      return ref.pop()!;
+    };
+
+    const q = new CompletionQueue(4);
+    let x = 99;
+    const rand = () => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x;
+    };
+    let tag = 0;
+    const popped: Array<[number, number]> = [];
+    const expected: Array<[number, number]> = [];
+    for (let round = 0; round < 4000; round++) {
+      // Few distinct times, so ties are everywhere; interleave pushes and pops.
+      const t = round + (rand() % 8);
+      tag++;
+      if (tag % 3 === 0) q.pushFailure(t, 1, tag);
+      else q.push(t, 1, true, tag);
+      refPush(t, tag);
+      if (rand() % 3 === 0) {
+        q.pop();
+        popped.push([q.poppedTimeNs, q.poppedTag]);
+        const r = refPop();
+        expected.push([r.t, r.tag]);
+      }
+    }
+    while (q.size > 0) {
+      q.pop();
+      popped.push([q.poppedTimeNs, q.poppedTag]);
+      const r = refPop();
+      expected.push([r.t, r.tag]);
+    }
+    expect(popped).toEqual(expected);
   });
 });

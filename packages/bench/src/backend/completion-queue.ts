@@ -4,29 +4,23 @@
  * the success flag and an instance tag (which breaker instance gets the
  * outcome; 0 when there is only one).
  *
- * Two lanes, merged on pop:
- * - a binary min-heap keyed on completion time (parallel typed arrays);
- * - a FIFO for entries pushed with non-decreasing times — the timeout failures
- *   (shed, queue drop, crash), which all complete at submit time + timeout.
- *   An entry that would break the FIFO's order goes to the heap instead.
- * Ties between equal times are popped in no particular order (the spec found
- * delivery order among equal times irrelevant). Storage grows by doubling;
- * scheduling a completion allocates nothing.
+ * One binary min-heap keyed only on completion time (parallel typed arrays),
+ * operated exactly like Go's `container/heap` as upstream uses it: push =
+ * append + sift up (stop when the parent is not greater), pop = move the last
+ * entry to the root + sift down (take the right child only when strictly
+ * smaller, stop when the smaller child is not smaller). The heap is not stable,
+ * so entries with equal times come out in the order this exact procedure
+ * gives — which matters: Levee's estimators treat simultaneous completions
+ * specially, and the published Levee load-variation figures reproduce only with
+ * Go's order (a separate FIFO lane for timeout failures changed it). Storage
+ * grows by doubling; scheduling a completion allocates nothing.
  */
 export class CompletionQueue {
-  // Heap lane.
   #time: Float64Array;
   #latency: Float64Array;
   /** tag · 2 + ok. */
   #tagOk: Int32Array;
   #size = 0;
-
-  // FIFO lane (failures only), ring buffer with power-of-two capacity.
-  #fTime: Float64Array;
-  #fLatency: Float64Array;
-  #fTag: Int32Array;
-  #fHead = 0;
-  #fLen = 0;
 
   /** Fields of the entry removed by the last `pop()`. */
   poppedTimeNs = 0;
@@ -40,22 +34,16 @@ export class CompletionQueue {
     this.#time = new Float64Array(cap);
     this.#latency = new Float64Array(cap);
     this.#tagOk = new Int32Array(cap);
-    this.#fTime = new Float64Array(cap);
-    this.#fLatency = new Float64Array(cap);
-    this.#fTag = new Int32Array(cap);
   }
 
   /** Entries pending. */
   get size(): number {
-    return this.#size + this.#fLen;
+    return this.#size;
   }
 
   /** Completion time of the earliest entry; +∞ when empty. */
   peekTimeNs(): number {
-    const h = this.#size > 0 ? this.#time[0]! : Number.POSITIVE_INFINITY;
-    if (this.#fLen === 0) return h;
-    const f = this.#fTime[this.#fHead]!;
-    return Math.min(f, h);
+    return this.#size > 0 ? this.#time[0]! : Number.POSITIVE_INFINITY;
   }
 
   /** Schedule a completion. */
@@ -79,42 +67,13 @@ export class CompletionQueue {
     tagOk[i] = tag * 2 + (ok ? 1 : 0);
   }
 
-  /**
-   * Schedule a failure; cheapest when `timeNs` is not earlier than the previous
-   * failure scheduled this way (the usual case: now + a fixed timeout).
-   */
+  /** Schedule a failure (shed, queue drop, crash): `push` with `ok = false`. */
   pushFailure(timeNs: number, latencyNs: number, tag: number): void {
-    const len = this.#fLen;
-    if (len > 0) {
-      const last = this.#fTime[(this.#fHead + len - 1) & (this.#fTime.length - 1)]!;
-      if (timeNs < last) {
-        this.push(timeNs, latencyNs, false, tag);
-        return;
-      }
-    }
-    if (len === this.#fTime.length) this.#growFifo();
-    const at = (this.#fHead + len) & (this.#fTime.length - 1);
-    this.#fTime[at] = timeNs;
-    this.#fLatency[at] = latencyNs;
-    this.#fTag[at] = tag;
-    this.#fLen = len + 1;
+    this.push(timeNs, latencyNs, false, tag);
   }
 
   /** Remove the earliest entry into the `popped*` fields. Call only when non-empty. */
   pop(): void {
-    if (this.#fLen > 0) {
-      const head = this.#fHead;
-      const ft = this.#fTime[head]!;
-      if (this.#size === 0 || ft < this.#time[0]!) {
-        this.poppedTimeNs = ft;
-        this.poppedLatencyNs = this.#fLatency[head]!;
-        this.poppedOk = false;
-        this.poppedTag = this.#fTag[head]!;
-        this.#fHead = (head + 1) & (this.#fTime.length - 1);
-        this.#fLen--;
-        return;
-      }
-    }
     this.#popHeap();
   }
 
@@ -189,23 +148,5 @@ export class CompletionQueue {
     this.#time = time;
     this.#latency = latency;
     this.#tagOk = tagOk;
-  }
-
-  #growFifo(): void {
-    const old = this.#fTime.length;
-    const mask = old - 1;
-    const time = new Float64Array(old * 2);
-    const latency = new Float64Array(old * 2);
-    const tag = new Int32Array(old * 2);
-    for (let i = 0; i < this.#fLen; i++) {
-      const j = (this.#fHead + i) & mask;
-      time[i] = this.#fTime[j]!;
-      latency[i] = this.#fLatency[j]!;
-      tag[i] = this.#fTag[j]!;
-    }
-    this.#fTime = time;
-    this.#fLatency = latency;
-    this.#fTag = tag;
-    this.#fHead = 0;
   }
 }

@@ -17,4 +17,18 @@ export interface Candidate {
   success(tNs: number, latencyNs: number): void;
   /** A previously admitted request failed at `tNs` after `latencyNs`. */
   fail(tNs: number, latencyNs: number): void;
+  /**
+   * Optional diagnostics for traces (`src/report/trace.ts`), read about once
+   * per simulated second and never on the request path. Must not change the
+   * breaker's behaviour.
+   */
+  probe?(): CandidateProbe;
+}
+
+/** What `Candidate.probe` reports: the admission limit and the requests in flight. */
+export interface CandidateProbe {
+  /** The inflight limit being enforced, or 0 when none is (Levee's `snapshot().limit`). */
+  limit: number;
+  /** Admitted requests not yet completed, as the breaker counts them. */
+  inflight: number;
 }

@@ -9,7 +9,7 @@
  * current state).
  */
 import { Levee } from '@leveejs/levee';
-import type { Candidate, CandidateState } from './candidate.js';
+import type { Candidate, CandidateProbe, CandidateState } from './candidate.js';
 
 /** The single SLO Levee is built with. */
 export interface LeveeSlo {
@@ -25,6 +25,8 @@ export interface LeveeLike {
   success(nowMs: number, durationMs: number): { state: CandidateState };
   fail(nowMs: number, durationMs: number): { state: CandidateState };
   readonly state: CandidateState;
+  /** Diagnostics (the library's `snapshot()`); only `limit` and `inflight` are read. */
+  snapshot?(): { limit: number; inflight: number };
 }
 
 const NS_PER_MS = 1e6;
@@ -56,6 +58,14 @@ export class LeveeCandidate implements Candidate {
 
   fail(tNs: number, latencyNs: number): void {
     this.#state = this.#levee.fail(tNs / NS_PER_MS, latencyNs / NS_PER_MS).state;
+  }
+
+  /** The library's inflight limit (0 while uncapped) and inflight, from `snapshot()` (allocates: traces only). */
+  probe(): CandidateProbe {
+    const snap = this.#levee.snapshot?.();
+    return snap === undefined
+      ? { limit: 0, inflight: 0 }
+      : { limit: snap.limit, inflight: snap.inflight };
   }
 }
 

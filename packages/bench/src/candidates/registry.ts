@@ -6,6 +6,7 @@
 import type { Candidate } from './candidate.js';
 import { createLeveeCandidate, type LeveeSlo } from './levee.js';
 import { NoCB } from './no-cb.js';
+import { PEER_CANDIDATES } from './peers/index.js';
 import { STATIC_BAU, STATIC_PEAK, StaticCB } from './static-cb.js';
 
 export interface CandidateOptions {
@@ -20,7 +21,12 @@ export interface CandidateEntry {
   readonly displayName: string;
   /** One-line description for help texts. */
   readonly description: string;
-  /** True when the candidate takes no SLO (a sweep over SLOs runs it once). */
+  /**
+   * True when the candidate does not depend on the SLO (a fixed
+   * configuration). The suites then run it once per configuration whatever the
+   * SLO, and reuse the result (e.g. the static breakers in the SLO sweep).
+   * Left out means "depends on the SLO".
+   */
   readonly ignoresSlo?: boolean;
   create(options: CandidateOptions): Candidate;
 }
@@ -31,6 +37,7 @@ export const CANDIDATES: readonly CandidateEntry[] = [
     key: 'no-cb',
     displayName: 'No-CB',
     description: 'no breaker: admits everything (negative control)',
+    ignoresSlo: true,
     create: () => new NoCB(),
   },
   {
@@ -43,14 +50,18 @@ export const CANDIDATES: readonly CandidateEntry[] = [
     key: 'static-bau',
     displayName: 'Static-BAU',
     description: 'consecutive-failure breaker tuned for 100-800 RPS',
+    ignoresSlo: true,
     create: () => new StaticCB('Static-BAU', STATIC_BAU),
   },
   {
     key: 'static-peak',
     displayName: 'Static-Peak',
     description: 'consecutive-failure breaker tuned for 2,000-5,000 RPS',
+    ignoresSlo: true,
     create: () => new StaticCB('Static-Peak', STATIC_PEAK),
   },
+  // Competitors from the ecosystem (opt-in: name them with --candidates).
+  ...PEER_CANDIDATES,
 ];
 
 /** Command-line names of all candidates, in default order. */
@@ -70,4 +81,9 @@ export function getCandidate(name: string): CandidateEntry {
 /** A fresh breaker for the candidate named `name`. */
 export function createCandidate(name: string, options: CandidateOptions): Candidate {
   return getCandidate(name).create(options);
+}
+
+/** Whether the candidate named `name` depends on the SLO it is given. */
+export function usesSlo(name: string): boolean {
+  return getCandidate(name).ignoresSlo !== true;
 }

@@ -1,93 +1,287 @@
 /**
- * Command-line parsing and validation for `levee-bench`. Everything here is
- * pure: it returns a parsed command or throws a `UsageError`, and never starts
- * a simulation, so bad arguments are rejected before any work begins.
+ * Command-line parsing and validation for `levee-bench <suite> [options]`.
+ *
+ * Every suite accepts only the options it lists (`Suite.options`); each value
+ * is checked here, and `--workload` / `--backend` files are read and
+ * validated, so a bad command line is rejected (`UsageError`, exit 2) before
+ * any simulation starts.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SloConfig, SpecRange } from './types.js';
+import type { BackendConfig } from '../backend/backend-config.js';
+import { BACKEND_PARAMETERS, BackendFileError, loadBackendFile } from '../backend/backend-file.js';
+import type { AnySuite } from '../suites/index.js';
+import { VARIATIONS } from '../suites/load-variation.js';
+import type { OptionName, SuiteOption, SuiteOptions, WorkloadChoice } from '../suites/suite.js';
+import { BENCH_SEED, cyberMonday } from '../workload/cyber-monday.js';
+import { loadWorkloadFile } from '../workload/load-file.js';
+import { WorkloadError } from '../workload/load-spec.js';
 
-export const DEFAULT_SEED = 20241225;
-export const DEFAULT_SLO: Readonly<SloConfig> = { successRate: 0.9, timeoutMs: 1500 };
+export const DEFAULT_SEED = BENCH_SEED;
 
 /** A bad command line. The CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export interface ClosedLoopCliOptions {
-  /** Registry keys in the order the results are to be printed. */
-  candidates: string[];
-  specs: SpecRange;
-  seed: number;
-  slo: SloConfig;
-  /** At most this many candidates simulate at the same time. */
+/** A run to do: one suite, or `all`. */
+export interface RunCommand {
+  kind: 'run';
+  /** Suite name, or `all`. */
+  suite: string;
+  options: SuiteOptions;
+  /** At most this many simulations at the same time (worker threads). */
   jobs: number;
-  /** Where to write the JSON report, if anywhere. */
+  /** `--json FILE` (absolute). */
   json?: string;
+  /** `--report FILE` (absolute): the suite's HTML report (src/report/cli-hook.ts). */
+  report?: string;
+  /** `--out DIR` (absolute). */
+  out?: string;
 }
 
-export type ParsedCommand =
-  | { kind: 'help'; text: string }
-  | { kind: 'closed-loop'; options: ClosedLoopCliOptions };
+export type ParsedCommand = { kind: 'help'; text: string } | RunCommand;
 
 export interface ParseContext {
-  /** Registry keys, in the default run order. */
-  knownCandidates: readonly string[];
-  /** Number of specs in the workload (valid indices are 0..specCount-1). */
-  specCount: number;
+  /** The suites, in `all` order. */
+  suites: readonly AnySuite[];
+  /** Candidate registry keys, in default order, with descriptions for the help. */
+  candidates: ReadonlyArray<{ key: string; description: string }>;
   /** Default and upper bound for `--jobs` (the number of cores). */
   maxJobs: number;
-  /** Base for relative `--json` paths; defaults to the process's directory. */
+  /** Base for relative paths; defaults to the process's directory. */
   cwd?: string;
 }
 
-export function mainHelp(): string {
-  return `Usage: levee-bench <command> [options]
+const PROGRAM = 'levee-bench';
 
-Commands:
-  closed-loop   Run the closed-loop benchmark: dispatcher -> orchestrator with
-                one breaker -> autoscaling backend, one isolated backend per
-                candidate, on the Cyber Monday workload.
+/** Options of `all` (the union of what the suites share). */
+const ALL_OPTIONS: readonly OptionName[] = [
+  'suites',
+  'candidates',
+  'seed',
+  'specs',
+  'workload',
+  'backend',
+  'json',
+  'out',
+  'jobs',
+];
 
-Run "levee-bench closed-loop --help" for the command's options.
+export function mainHelp(suites: readonly AnySuite[]): string {
+  const width = Math.max(...suites.map((s) => s.name.length), 3) + 2;
+  const lines = suites.map((s) => `  ${s.name.padEnd(width)}${s.summary}`);
+  return `Usage: ${PROGRAM} <suite> [options]
+
+Deterministic benchmark suites for @leveejs/levee (virtual time; results depend
+only on the options).
+
+Suites:
+${lines.join('\n')}
+  ${'all'.padEnd(width)}every suite above, identical simulations run once, then a scoreboard
+
+Run "${PROGRAM} <suite> --help" for a suite's model and options.
 `;
 }
 
-export function closedLoopHelp(ctx: ParseContext): string {
-  const last = ctx.specCount - 1;
-  return `Usage: levee-bench closed-loop [options]
+interface OptionDoc {
+  flag: string;
+  text: (ctx: ParseContext, suite: AnySuite | undefined) => string;
+}
 
-Simulates the 28-hour Cyber Monday workload (${ctx.specCount} load specs) through a
-dispatcher, an orchestrator guarded by one circuit breaker, and an autoscaling
-backend, once per candidate breaker, and prints the candidates table and the
-backend table. All time is virtual; results depend only on the options.
+function defaultOf(suite: AnySuite | undefined, name: OptionName, fallback: string): string {
+  return suite?.defaults?.[name] ?? fallback;
+}
+
+const OPTION_DOCS: Record<OptionName, OptionDoc> = {
+  suites: {
+    flag: '--suites LIST',
+    text: (ctx) =>
+      `Comma-separated suites to run. Known: ${ctx.suites.map((s) => s.name).join(', ')}.
+Default: all of them, in that order.`,
+  },
+  candidates: {
+    flag: '--candidates LIST',
+    text: (ctx, suite) =>
+      `Comma-separated candidates, printed in this order. Known: ${ctx.candidates
+        .map((c) => c.key)
+        .join(', ')}. Default: ${
+        suite === undefined ? "each suite's own set" : suite.defaultCandidates.join(',')
+      }.`,
+  },
+  variations: {
+    flag: '--variations LIST',
+    text: () =>
+      `Comma-separated variations to run. Known: ${VARIATIONS.map((v) => v.name).join(', ')}.
+Default: all seven.`,
+  },
+  multipliers: {
+    flag: '--multipliers LIST',
+    text: (_ctx, suite) =>
+      `Comma-separated queue-depth multipliers m > 0; depth per replica = trunc(base x m).
+Default: ${defaultOf(suite, 'multipliers', '')}.`,
+  },
+  instances: {
+    flag: '--instances N',
+    text: (_ctx, suite) =>
+      `Breaker instances sharing the backend, 1-10000. Default: ${defaultOf(suite, 'instances', '100')}.`,
+  },
+  seed: {
+    flag: '--seed N',
+    text: (_ctx, suite) =>
+      `Seed of the simulation's random generators, a non-negative integer. Default: ${defaultOf(
+        suite,
+        'seed',
+        String(DEFAULT_SEED),
+      )}.`,
+  },
+  specs: {
+    flag: '--specs RANGE',
+    text: () =>
+      `Spec indices to run, "A-B" (inclusive) or "A". Default: all. With the built-in
+workload (122 specs, 0-121) "0" is the 4 calm hours and "0-7" adds the first
+incident (5 simulated hours). Baselines and worker slots stay those of the full
+workload.`,
+  },
+  workload: {
+    flag: '--workload FILE',
+    text: () =>
+      `JSON workload instead of the built-in Cyber Monday scenario: an array of load
+specs or {"specs": [...]}, each {rpm, errorRate, durationS, p50Ms, p99Ms,
+timeoutMs, baselineErrorRate?}. Baseline errors: baselineErrorRate if given,
+else errorRate for a calm spec (errorRate <= 0.10), else (an incident) the
+next calm spec's baseline (README "Baseline errors").`,
+  },
+  backend: {
+    flag: '--backend FILE',
+    text: () =>
+      `JSON object overriding backend parameters: ${BACKEND_PARAMETERS.join(', ')}.
+Unknown keys and bad values are rejected.`,
+  },
+  slo: {
+    flag: '--slo RATE',
+    text: (_ctx, suite) =>
+      `Target success rate of the SLO given to candidates that take one (Levee),
+strictly between 0 and 1. Default: ${defaultOf(suite, 'slo', '0.90')}. Static breakers and no-cb ignore it.`,
+  },
+  'slo-list': {
+    flag: '--slo LIST',
+    text: (_ctx, suite) =>
+      `Comma-separated SLO success rates, each strictly between 0 and 1.
+Default: ${defaultOf(suite, 'slo-list', '')}.`,
+  },
+  'timeout-ms': {
+    flag: '--timeout-ms MS',
+    text: (_ctx, suite) =>
+      `Latency limit of that SLO in milliseconds (> 0). Default: ${defaultOf(
+        suite,
+        'timeout-ms',
+        '1500',
+      )}. Request timeouts come from the workload and do not change.`,
+  },
+  json: {
+    flag: '--json FILE',
+    text: () =>
+      `Also write the results as JSON to FILE (scores rounded to 2 decimals; no
+timestamps, so identical runs give identical files).`,
+  },
+  out: {
+    flag: '--out DIR',
+    text: (_ctx, suite) =>
+      `Write ${
+        suite === undefined
+          ? "each suite's JSON (DIR/<suite>.json) and files, and the scoreboard (DIR/scoreboard.json),"
+          : `the JSON (DIR/${suite.name}.json) and any other output files`
+      } into DIR (created if missing).`,
+  },
+  jobs: {
+    flag: '--jobs N',
+    text: (ctx) =>
+      `Simulations run at the same time, one worker thread each, 1-${ctx.maxJobs} (the
+number of cores). Default: ${ctx.maxJobs}.`,
+  },
+};
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+const HELP_INDENT = 21;
+const HELP_WIDTH = 79;
+
+function optionsHelp(names: readonly OptionName[], ctx: ParseContext, suite?: AnySuite): string {
+  const out: string[] = [];
+  const pad = ' '.repeat(HELP_INDENT);
+  const entry = (flag: string, text: string): void => {
+    const desc = wrap(text, HELP_WIDTH - HELP_INDENT);
+    const head = `  ${flag}`;
+    if (head.length < HELP_INDENT) out.push(head.padEnd(HELP_INDENT) + (desc[0] ?? ''));
+    else out.push(head, pad + (desc[0] ?? ''));
+    for (const line of desc.slice(1)) out.push(pad + line);
+  };
+  for (const name of names) entry(OPTION_DOCS[name].flag, OPTION_DOCS[name].text(ctx, suite));
+  for (const extra of suite?.extraOptions ?? [])
+    entry(`--${extra.flag} ${extra.value}`, extra.help);
+  if (suite !== undefined) {
+    entry(
+      '--report FILE',
+      'Also write an HTML report to FILE: the tables and per-second charts of every closed-loop simulation (one self-contained page; `all --out DIR` writes DIR/index.html and DIR/<suite>.html).',
+    );
+  }
+  entry('-h, --help', 'Show this help.');
+  return out.join('\n');
+}
+
+/** Paragraphs (separated by blank lines) re-wrapped at the help width. */
+function paragraphs(text: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => wrap(p, HELP_WIDTH).join('\n'))
+    .join('\n\n');
+}
+
+export function suiteHelp(suite: AnySuite, ctx: ParseContext): string {
+  return `Usage: ${PROGRAM} ${suite.name} [options]
+
+${paragraphs(suite.description)}
 
 Options:
-  --candidates LIST  Comma-separated candidates, printed in this order.
-                     Known: ${ctx.knownCandidates.join(', ')}.
-                     Default: all of them, in that order.
-  --specs RANGE      Spec indices to run, "A-B" (inclusive) or a single "A",
-                     within 0-${last}. Default: 0-${last} (all). "0-0" is the 4 calm
-                     hours, "0-7" adds the first incident (5 simulated hours).
-  --seed N           Seed of the arrival and latency generators, a non-negative
-                     integer. Default: ${DEFAULT_SEED}.
-  --slo RATE         Target success rate of Levee's SLO, strictly between 0 and 1.
-                     Default: ${DEFAULT_SLO.successRate.toFixed(2)}. The static breakers and no-cb ignore it.
-  --timeout-ms MS    Latency limit of Levee's SLO in milliseconds (> 0).
-                     Default: ${DEFAULT_SLO.timeoutMs}. Request timeouts come from the workload
-                     (1,500 ms) and do not change with this option.
-  --jobs N           Candidates simulated at the same time, one worker thread
-                     each, 1-${ctx.maxJobs} (the number of cores). Default: ${ctx.maxJobs}.
-  --json FILE        Also write the results as JSON to FILE (scores rounded to
-                     2 decimals; the file has no timestamps, so identical runs
-                     give identical files).
-  -h, --help         Show this help.
+${optionsHelp(suite.options, ctx, suite)}
 
-Progress goes to stderr (a bar per candidate on a terminal, a line every 10%
-otherwise), followed by each candidate's elapsed wall-clock time. Tables go to
-stdout. Exit codes: 0 done, 1 the run failed, 2 bad arguments.
+Progress goes to stderr (bars on a terminal, a few lines per simulation
+otherwise), then the elapsed wall-clock time. Tables go to stdout.
+Exit codes: 0 done, 1 the run failed, 2 bad arguments or files.
+`;
+}
+
+export function allHelp(ctx: ParseContext): string {
+  return `Usage: ${PROGRAM} all [options]
+
+${paragraphs(`Runs every suite (${ctx.suites.map((s) => s.name).join(', ')}) and ends
+with a scoreboard: for each configuration Levee's figure, the best
+competitor's (name and value), the margin, and the published reference next to
+ours (when the run uses the published setup), then the number of
+configurations Levee wins — a configuration is won only if Levee beats every
+competitor in it. Simulations that several suites need (the reference run is
+also the load-variation baseline, SLO 0.90 and queue depth 50; the static
+breakers of the SLO sweep) run once. Suites print their tables as soon as all
+their simulations are done, each with its elapsed time.`)}
+
+Options:
+${optionsHelp(ALL_OPTIONS, ctx)}
+
+Exit codes: 0 done, 1 a run failed, 2 bad arguments or files.
 `;
 }
 
@@ -101,8 +295,9 @@ function bad(option: string, value: string, why: string): UsageError {
 function parseUnsignedInt(option: string, value: string, what: string): number {
   if (!UNSIGNED_INT.test(value)) throw bad(option, value, `expected ${what}`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n))
+  if (!Number.isSafeInteger(n)) {
     throw bad(option, value, `must be at most ${Number.MAX_SAFE_INTEGER}`);
+  }
   return n;
 }
 
@@ -113,7 +308,7 @@ function parseDecimal(option: string, value: string, what: string): number {
   return n;
 }
 
-export function parseSpecRange(value: string, specCount: number): SpecRange {
+export function parseSpecRange(value: string, specCount: number): { first: number; last: number } {
   const last = specCount - 1;
   const expected = `expected "A-B" or "A" with 0 <= A <= B <= ${last}`;
   const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
@@ -127,33 +322,95 @@ export function parseSpecRange(value: string, specCount: number): SpecRange {
   return { first, last: end };
 }
 
-export function parseCandidateList(value: string, known: readonly string[]): string[] {
-  const names = value.split(',').map((s) => s.trim().toLowerCase());
+/** A comma-separated list of distinct names from `known` (case-insensitive). */
+export function parseNameList(
+  option: string,
+  value: string,
+  known: readonly string[],
+  what: string,
+): string[] {
+  const names = value.split(',').map((s) => s.trim());
   if (names.some((n) => n === '')) {
-    throw bad('candidates', value, 'empty candidate name; use a comma-separated list');
+    throw bad(option, value, `empty ${what} name; use a comma-separated list`);
   }
   const seen = new Set<string>();
-  for (const name of names) {
-    if (!known.includes(name)) {
-      throw bad('candidates', value, `unknown candidate "${name}"; known: ${known.join(', ')}`);
+  return names.map((name) => {
+    const match = known.find((k) => k.toLowerCase() === name.toLowerCase());
+    if (match === undefined) {
+      throw bad(option, value, `unknown ${what} "${name}"; known: ${known.join(', ')}`);
     }
-    if (seen.has(name)) throw bad('candidates', value, `"${name}" is listed twice`);
-    seen.add(name);
-  }
-  return names;
+    if (seen.has(match)) throw bad(option, value, `"${name}" is listed twice`);
+    seen.add(match);
+    return match;
+  });
 }
 
-function checkJsonPath(value: string, cwd: string): string {
-  if (value.trim() === '') throw bad('json', value, 'expected a file name');
-  const path = resolve(cwd, value);
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    throw bad('json', value, 'is a directory');
+export function parseCandidateList(value: string, known: readonly string[]): string[] {
+  return parseNameList('candidates', value, known, 'candidate');
+}
+
+function parseRate(option: string, text: string, whole: string): number {
+  const rate = parseDecimal(option, text, 'a success rate such as 0.9');
+  if (!(rate > 0 && rate < 1)) throw bad(option, whole, `${text} is not strictly between 0 and 1`);
+  return rate;
+}
+
+function parseNumberList(option: string, value: string, each: (text: string) => number): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === '')) throw bad(option, value, 'empty entry in the list');
+  const out = parts.map(each);
+  const seen = new Set<number>();
+  for (const n of out) {
+    if (seen.has(n)) throw bad(option, value, `${n} is listed twice`);
+    seen.add(n);
   }
+  return out;
+}
+
+function checkFilePath(option: string, value: string, cwd: string): string {
+  if (value.trim() === '') throw bad(option, value, 'expected a file name');
+  const path = resolve(cwd, value);
+  if (existsSync(path) && statSync(path).isDirectory()) throw bad(option, value, 'is a directory');
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw bad('json', value, `directory ${dir} does not exist`);
+    throw bad(option, value, `directory ${dir} does not exist`);
   }
   return path;
+}
+
+function checkDirPath(value: string, cwd: string): string {
+  if (value.trim() === '') throw bad('out', value, 'expected a directory name');
+  const path = resolve(cwd, value);
+  if (existsSync(path) && !statSync(path).isDirectory()) {
+    throw bad('out', value, 'exists and is not a directory');
+  }
+  return path;
+}
+
+const FLAGS = {
+  suites: { type: 'string' },
+  candidates: { type: 'string' },
+  variations: { type: 'string' },
+  multipliers: { type: 'string' },
+  instances: { type: 'string' },
+  seed: { type: 'string' },
+  specs: { type: 'string' },
+  workload: { type: 'string' },
+  backend: { type: 'string' },
+  slo: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  json: { type: 'string' },
+  out: { type: 'string' },
+  report: { type: 'string' },
+  jobs: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type FlagName = Exclude<keyof typeof FLAGS, 'help'>;
+
+/** The command-line flag that sets each option (`slo` and `slo-list` share `--slo`). */
+function flagOf(name: OptionName): FlagName {
+  return name === 'slo-list' ? 'slo' : name;
 }
 
 /**
@@ -162,56 +419,146 @@ function checkJsonPath(value: string, cwd: string): string {
  */
 export function parseCommandLine(argv: readonly string[], ctx: ParseContext): ParsedCommand {
   const [command, ...rest] = argv;
-  if (command === undefined) throw new UsageError(`missing command\n\n${mainHelp()}`);
+  const known = [...ctx.suites.map((s) => s.name), 'all'];
+  if (command === undefined) throw new UsageError('missing suite');
   if (command === '-h' || command === '--help' || command === 'help') {
-    return { kind: 'help', text: mainHelp() };
+    return { kind: 'help', text: mainHelp(ctx.suites) };
   }
-  if (command !== 'closed-loop') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; known: closed-loop`);
+  const suite = ctx.suites.find((s) => s.name === command);
+  if (suite === undefined && command !== 'all') {
+    throw new UsageError(`unknown suite ${JSON.stringify(command)}; known: ${known.join(', ')}`);
   }
 
-  let parsed: ReturnType<typeof parseClosedLoopFlags>;
+  const extras = suite?.extraOptions ?? [];
+  let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseClosedLoopFlags(rest);
+    parsed = parseFlags(rest, extras);
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
-  if (values.help === true) return { kind: 'help', text: closedLoopHelp(ctx) };
+  if (values.help === true) {
+    return { kind: 'help', text: suite === undefined ? allHelp(ctx) : suiteHelp(suite, ctx) };
+  }
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   }
+  const accepted = suite === undefined ? ALL_OPTIONS : suite.options;
+  const acceptedFlags = new Set<string>([...accepted.map(flagOf), ...extras.map((e) => e.flag)]);
+  if (suite !== undefined) acceptedFlags.add('report'); // every suite (src/report/cli-hook.ts)
+  for (const flag of Object.keys(values)) {
+    if (flag !== 'help' && values[flag] !== undefined && !acceptedFlags.has(flag)) {
+      throw new UsageError(`option --${flag} does not apply to ${command}`);
+    }
+  }
+  const cwd = ctx.cwd ?? process.cwd();
 
-  const candidates =
-    values.candidates === undefined
-      ? [...ctx.knownCandidates]
-      : parseCandidateList(values.candidates, ctx.knownCandidates);
+  // Files first: --specs is checked against the workload.
+  let workload: WorkloadChoice;
+  if (values.workload !== undefined) {
+    if (values.workload.trim() === '')
+      throw bad('workload', values.workload, 'expected a file name');
+    try {
+      workload = {
+        name: values.workload,
+        builtin: false,
+        specs: loadWorkloadFile(resolve(cwd, values.workload)),
+      };
+    } catch (err) {
+      if (err instanceof WorkloadError) throw new UsageError(err.message);
+      throw err;
+    }
+  } else {
+    workload = { name: 'cyber-monday', builtin: true, specs: cyberMonday() };
+  }
 
-  const specs =
-    values.specs === undefined
-      ? { first: 0, last: ctx.specCount - 1 }
-      : parseSpecRange(values.specs, ctx.specCount);
-
-  const seed =
-    values.seed === undefined
-      ? DEFAULT_SEED
-      : parseUnsignedInt('seed', values.seed, 'a non-negative integer');
-
-  let successRate = DEFAULT_SLO.successRate;
-  if (values.slo !== undefined) {
-    successRate = parseDecimal('slo', values.slo, 'a success rate such as 0.9');
-    if (!(successRate > 0 && successRate < 1)) {
-      throw bad('slo', values.slo, 'must be strictly between 0 and 1');
+  let backend: Partial<BackendConfig> = {};
+  if (values.backend !== undefined) {
+    if (values.backend.trim() === '') throw bad('backend', values.backend, 'expected a file name');
+    try {
+      backend = loadBackendFile(resolve(cwd, values.backend));
+    } catch (err) {
+      if (err instanceof BackendFileError) throw new UsageError(err.message);
+      throw err;
     }
   }
 
-  let timeoutMs = DEFAULT_SLO.timeoutMs;
-  if (values['timeout-ms'] !== undefined) {
-    timeoutMs = parseDecimal('timeout-ms', values['timeout-ms'], 'milliseconds such as 1500');
-    if (!(timeoutMs > 0)) throw bad('timeout-ms', values['timeout-ms'], 'must be greater than 0');
-    if (Math.round(timeoutMs * 1e6) < 1) {
-      throw bad('timeout-ms', values['timeout-ms'], 'must be at least 0.000001 (1 ns)');
+  const options: SuiteOptions = {
+    seed:
+      values.seed === undefined
+        ? DEFAULT_SEED
+        : parseUnsignedInt('seed', values.seed, 'a non-negative integer'),
+    workload,
+    specs:
+      values.specs === undefined
+        ? { first: 0, last: workload.specs.length - 1 }
+        : parseSpecRange(values.specs, workload.specs.length),
+    backend,
+  };
+
+  if (values.suites !== undefined) {
+    options.suites = parseNameList(
+      'suites',
+      values.suites,
+      ctx.suites.map((s) => s.name),
+      'suite',
+    );
+  }
+  if (values.candidates !== undefined) {
+    options.candidates = parseCandidateList(
+      values.candidates,
+      ctx.candidates.map((c) => c.key),
+    );
+  }
+  if (values.variations !== undefined) {
+    options.variations = parseNameList(
+      'variations',
+      values.variations,
+      VARIATIONS.map((v) => v.name),
+      'variation',
+    );
+  }
+  if (values.multipliers !== undefined) {
+    const text = values.multipliers;
+    options.multipliers = parseNumberList('multipliers', text, (t) => {
+      const m = parseDecimal('multipliers', t, 'multipliers such as 0.5,1.0,2.0');
+      if (!(m > 0 && m <= 1000)) throw bad('multipliers', text, `${t} is not in (0, 1000]`);
+      return m;
+    });
+  }
+  if (values.instances !== undefined) {
+    const n = parseUnsignedInt('instances', values.instances, 'a positive integer');
+    if (n < 1 || n > 10000) throw bad('instances', values.instances, 'must be between 1 and 10000');
+    options.instances = n;
+  }
+  if (values.slo !== undefined) {
+    const text = values.slo;
+    if (accepted.includes('slo-list')) {
+      options.sloRates = parseNumberList('slo', text, (t) => parseRate('slo', t, text));
+    } else {
+      if (text.includes(',')) throw bad('slo', text, `${command} takes one success rate`);
+      options.sloRates = [parseRate('slo', text.trim(), text)];
     }
+  }
+  if (values['timeout-ms'] !== undefined) {
+    const text = values['timeout-ms'];
+    const ms = parseDecimal('timeout-ms', text, 'milliseconds such as 1500');
+    if (!(ms > 0)) throw bad('timeout-ms', text, 'must be greater than 0');
+    if (Math.round(ms * 1e6) < 1) throw bad('timeout-ms', text, 'must be at least 0.000001 (1 ns)');
+    if (ms > 86_400_000) throw bad('timeout-ms', text, 'must be at most 86400000 (one day)');
+    options.sloTimeoutMs = ms;
+  }
+
+  for (const extra of extras) {
+    const raw = values[extra.flag];
+    if (raw === undefined) continue;
+    let value: unknown;
+    try {
+      value = extra.parse(raw);
+    } catch (err) {
+      throw bad(extra.flag, raw, err instanceof Error ? err.message : String(err));
+    }
+    (options as unknown as Record<string, unknown>)[extra.field] = value;
   }
 
   let jobs = ctx.maxJobs;
@@ -222,33 +569,19 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
     }
   }
 
-  const options: ClosedLoopCliOptions = {
-    candidates,
-    specs,
-    seed,
-    slo: { successRate, timeoutMs },
-    jobs,
-  };
-  if (values.json !== undefined) {
-    options.json = checkJsonPath(values.json, ctx.cwd ?? process.cwd());
-  }
-  return { kind: 'closed-loop', options };
+  const run: RunCommand = { kind: 'run', suite: command, options, jobs };
+  if (values.json !== undefined) run.json = checkFilePath('json', values.json, cwd);
+  if (values.out !== undefined) run.out = checkDirPath(values.out, cwd);
+  if (values.report !== undefined) run.report = checkFilePath('report', values.report, cwd);
+  return run;
 }
 
-function parseClosedLoopFlags(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      candidates: { type: 'string' },
-      specs: { type: 'string' },
-      seed: { type: 'string' },
-      slo: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      jobs: { type: 'string' },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+function parseFlags(args: string[], extras: readonly SuiteOption[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...FLAGS };
+  for (const extra of extras) options[extra.flag] = { type: 'string' };
+  const parsed = parseArgs({ args, strict: true, allowPositionals: true, options });
+  return {
+    values: parsed.values as Record<string, string | undefined> & { help?: boolean },
+    positionals: parsed.positionals,
+  };
 }

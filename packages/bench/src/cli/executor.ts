@@ -1,15 +1,33 @@
 /**
- * Running candidate jobs: in worker threads (the CLI's default, one candidate
- * per thread) or in-process (tests), and a scheduler that keeps at most N of
- * them running and returns the results in the order the jobs were given.
+ * Running jobs: in worker threads (the CLI's default, one job per thread) or
+ * in-process (tests), and a scheduler that keeps at most N of them running and
+ * returns the results in the order the jobs were given. Any suite's job runs
+ * here: the worker looks its `runner` up in `RUNNERS` (src/suites/runners.ts).
  */
 import { Worker } from 'node:worker_threads';
-import type { CandidateJob, CandidateResult, JobExecutor, ProgressListener } from './types.js';
+import { runJobInline } from '../suites/runners.js';
+import type { Job, ProgressListener } from '../suites/suite.js';
 
 /** Messages a job worker posts to its parent. */
 export type WorkerMessage =
   | { type: 'progress'; fraction: number }
-  | { type: 'result'; result: CandidateResult };
+  | { type: 'result'; result: unknown };
+
+/** What a worker thread receives as `workerData`. */
+export interface WorkerJob {
+  runner: string;
+  params: unknown;
+}
+
+/**
+ * Runs one job and resolves with its result. The default executor runs the job
+ * in a worker thread; tests inject an in-process one.
+ */
+export type JobExecutor = (
+  job: Job,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+) => Promise<unknown>;
 
 /** The compiled worker entry point next to this module (`dist/cli/worker.js`). */
 export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -17,12 +35,13 @@ export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
 /** Runs each job in its own worker thread, which exits when the job is done. */
 export function workerExecutor(workerUrl: URL = DEFAULT_WORKER_URL): JobExecutor {
   return (job, onProgress, signal) =>
-    new Promise<CandidateResult>((resolve, reject) => {
+    new Promise<unknown>((resolve, reject) => {
       if (signal.aborted) {
-        reject(new Error(`${job.candidate}: aborted`));
+        reject(new Error(`${job.label}: aborted`));
         return;
       }
-      const worker = new Worker(workerUrl, { workerData: job });
+      const data: WorkerJob = { runner: job.runner, params: job.params };
+      const worker = new Worker(workerUrl, { workerData: data });
       let settled = false;
       const settle = (fn: () => void): void => {
         if (settled) return;
@@ -31,7 +50,7 @@ export function workerExecutor(workerUrl: URL = DEFAULT_WORKER_URL): JobExecutor
         fn();
       };
       const onAbort = (): void => {
-        settle(() => reject(new Error(`${job.candidate}: aborted`)));
+        settle(() => reject(new Error(`${job.label}: aborted`)));
         void worker.terminate();
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -45,20 +64,21 @@ export function workerExecutor(workerUrl: URL = DEFAULT_WORKER_URL): JobExecutor
       worker.on('error', (err) => settle(() => reject(err)));
       worker.on('exit', (code) => {
         settle(() =>
-          reject(new Error(`${job.candidate}: worker exited with code ${code} before a result`)),
+          reject(new Error(`${job.label}: worker exited with code ${code} before a result`)),
         );
       });
     });
 }
 
-/** Runs each job synchronously in this thread with `run` (a stand-in in tests). */
+/** Runs each job synchronously in this thread (by default with its registered runner). */
 export function inlineExecutor(
-  run: (job: CandidateJob, onProgress: ProgressListener) => CandidateResult,
+  run: (job: Job, onProgress: ProgressListener) => unknown = (job, onProgress) =>
+    runJobInline(job, onProgress),
 ): JobExecutor {
   return async (job, onProgress, signal) => {
     // Yield once so the caller's "started" bookkeeping happens before the run.
     await Promise.resolve();
-    if (signal.aborted) throw new Error(`${job.candidate}: aborted`);
+    if (signal.aborted) throw new Error(`${job.label}: aborted`);
     return run(job, onProgress);
   };
 }
@@ -66,7 +86,7 @@ export function inlineExecutor(
 export interface JobHooks {
   started?(index: number): void;
   progress?(index: number, fraction: number): void;
-  finished?(index: number, result: CandidateResult): void;
+  finished?(index: number, result: unknown): void;
 }
 
 /**
@@ -75,12 +95,13 @@ export interface JobHooks {
  * first failure aborts the jobs still running and rejects with that error.
  */
 export async function runJobs(
-  jobs: readonly CandidateJob[],
+  jobs: readonly Job[],
   executor: JobExecutor,
   concurrency: number,
   hooks: JobHooks = {},
-): Promise<CandidateResult[]> {
-  const results = new Array<CandidateResult | undefined>(jobs.length);
+): Promise<unknown[]> {
+  const results = new Array<unknown>(jobs.length);
+  const done = new Array<boolean>(jobs.length).fill(false);
   const controller = new AbortController();
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -97,6 +118,7 @@ export async function runJobs(
           controller.signal,
         );
         results[index] = result;
+        done[index] = true;
         hooks.finished?.(index, result);
       } catch (error) {
         if (failure === undefined) {
@@ -110,8 +132,8 @@ export async function runJobs(
   const lanes = Math.max(1, Math.min(concurrency, jobs.length));
   await Promise.all(Array.from({ length: lanes }, lane));
   if (failure !== undefined) throw failure.error;
-  return results.map((r, i) => {
-    if (r === undefined) throw new Error(`job ${i} produced no result`);
-    return r;
+  done.forEach((d, i) => {
+    if (!d) throw new Error(`job ${i} produced no result`);
   });
+  return results;
 }

@@ -2,39 +2,46 @@
  * `levee-bench`: command-line front end of the benchmark suites.
  *
  * `main` parses and validates the arguments (exit 2 on a bad one, before any
- * simulation), runs the selected candidates (worker threads, at most one per
- * core), prints the tables to stdout, optionally writes the JSON report, and
- * resolves with the process exit code.
+ * simulation), collects the jobs of the selected suite(s), runs each distinct
+ * simulation once on a pool of worker threads (at most one per core), prints
+ * each suite's tables to stdout as soon as its simulations are done, writes
+ * the JSON files, and — for `all` — ends with the scoreboard. Resolves with
+ * the process exit code.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { candidateNames, getCandidate } from '../candidates/registry.js';
-import { cyberMonday } from '../workload/cyber-monday.js';
-import { type ClosedLoopCliOptions, parseCommandLine, UsageError } from './args.js';
-import { runJobs, workerExecutor } from './executor.js';
-import { formatJsonReport, formatReport } from './format.js';
+import { CANDIDATES } from '../candidates/registry.js';
+import { reportIndexHtml, splitTraced, suiteReportHtml, withTraces } from '../report/cli-hook.js';
+import type { Trace } from '../report/trace.js';
+import { type AnySuite, SUITES } from '../suites/index.js';
+import { formatScoreboard, scoreboardJson } from '../suites/scoreboard.js';
+import type { Job, ScoreboardRow, SuiteOptions } from '../suites/suite.js';
+import { parseCommandLine, type RunCommand, UsageError } from './args.js';
+import { type JobExecutor, runJobs, workerExecutor } from './executor.js';
+import { formatDuration } from './format.js';
 import { createProgressReporter, type ProgressStream } from './progress.js';
-import type { CandidateJob, JobExecutor } from './types.js';
 
 export interface CliEnvironment {
   stdout: { write(text: string): unknown };
   /** Progress, timings and error messages. A terminal (`isTTY`) gets redrawn bars. */
   stderr: ProgressStream;
-  /** How jobs run; default: one worker thread per candidate. */
+  /** How jobs run; default: one worker thread per job. */
   executor: JobExecutor;
   /** Wall clock in milliseconds, for progress and timings only. */
   now: () => number;
   /** Number of cores: default and upper bound of `--jobs`. */
   cores: number;
-  /** Base directory for a relative `--json` path. */
+  /** Base directory for relative paths. */
   cwd: string;
-  /** Number of specs in the workload. */
-  specCount: number;
   writeFile: (path: string, text: string) => void;
+  mkdir: (path: string) => void;
+  /** The suites (tests may substitute their own). */
+  suites: readonly AnySuite[];
 }
 
-/** `env` completed with the real process, clock, cores, workload and worker threads. */
+/** `env` completed with the real process, clock, cores, suites and worker threads. */
 export function resolveEnvironment(env: Partial<CliEnvironment> = {}): CliEnvironment {
   return {
     stdout: env.stdout ?? process.stdout,
@@ -43,8 +50,9 @@ export function resolveEnvironment(env: Partial<CliEnvironment> = {}): CliEnviro
     now: env.now ?? (() => performance.now()),
     cores: env.cores ?? availableParallelism(),
     cwd: env.cwd ?? process.cwd(),
-    specCount: env.specCount ?? cyberMonday().length,
     writeFile: env.writeFile ?? ((path, text) => writeFileSync(path, text)),
+    mkdir: env.mkdir ?? ((path) => mkdirSync(path, { recursive: true })),
+    suites: env.suites ?? SUITES,
   };
 }
 
@@ -52,6 +60,11 @@ const PROGRAM = 'levee-bench';
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** JSON text: two-space indentation and a final newline. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /** Runs the CLI with `argv` (arguments after the script) and returns the exit code. */
@@ -63,75 +76,244 @@ export async function main(
   let command: ReturnType<typeof parseCommandLine>;
   try {
     command = parseCommandLine(argv, {
-      knownCandidates: candidateNames(),
-      specCount: io.specCount,
+      suites: io.suites,
+      candidates: CANDIDATES.map((c) => ({ key: c.key, description: c.description })),
       maxJobs: Math.max(1, io.cores),
       cwd: io.cwd,
     });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
+    const first = argv[0];
+    const known =
+      first !== undefined && (first === 'all' || io.suites.some((s) => s.name === first));
     io.stderr.write(`${PROGRAM}: ${err.message}\n`);
-    io.stderr.write(`Run "${PROGRAM} closed-loop --help" for usage.\n`);
+    io.stderr.write(`Run "${PROGRAM} ${known ? `${first} ` : ''}--help" for usage.\n`);
     return 2;
   }
   if (command.kind === 'help') {
     io.stdout.write(command.text);
     return 0;
   }
-  return runClosedLoopCommand(command.options, io);
+  return runCommand(command, io);
 }
 
-async function runClosedLoopCommand(
-  options: ClosedLoopCliOptions,
-  io: CliEnvironment,
-): Promise<number> {
-  const jobs: CandidateJob[] = options.candidates.map((candidate) => ({
-    candidate,
-    seed: options.seed,
-    specs: { ...options.specs },
-    slo: { ...options.slo },
-  }));
-  const names = options.candidates.map((c) => getCandidate(c).displayName);
-  const { first, last } = options.specs;
-  io.stderr.write(
-    `closed-loop: specs ${first}-${last} (${last - first + 1} of ${io.specCount}), ` +
-      `seed ${options.seed}, SLO ${options.slo.successRate}/${options.slo.timeoutMs} ms, ` +
-      `${jobs.length} candidate(s), ${Math.min(options.jobs, jobs.length)} at a time\n`,
-  );
+/** One suite's share of a run. */
+interface Plan {
+  suite: AnySuite;
+  options: SuiteOptions;
+  jobs: Job[];
+  /** Index into the distinct jobs, per job of the suite. */
+  indices: number[];
+  /** Distinct jobs first requested by this suite. */
+  own: number[];
+}
 
-  const progress = createProgressReporter(names, io.stderr, io.now);
-  let results: Awaited<ReturnType<typeof runJobs>>;
-  try {
-    results = await runJobs(jobs, io.executor, options.jobs, {
-      started: (i) => progress.started(i),
-      progress: (i, fraction) => progress.progress(i, fraction),
-      finished: (i) => progress.finished(i),
-    });
-  } catch (err) {
-    progress.close(false);
-    io.stderr.write(`${PROGRAM}: closed-loop run failed: ${errorMessage(err)}\n`);
-    return 1;
-  }
-  progress.close(true);
+/** The dedup key: runner and params as JSON. */
+function jobKey(job: Job): string {
+  return `${job.runner}\u0000${JSON.stringify(job.params)}`;
+}
 
-  io.stdout.write(formatReport(results));
-  if (options.json !== undefined) {
-    const text = formatJsonReport(
-      {
-        seed: options.seed,
-        specs: options.specs,
-        slo: options.slo,
-        candidates: options.candidates,
-      },
-      results,
-    );
+/** The options a suite sees: `all` passes only the options the suite accepts. */
+function optionsFor(suite: AnySuite, command: RunCommand): SuiteOptions {
+  const options: SuiteOptions = { ...command.options };
+  delete options.suites;
+  if (!suite.options.includes('candidates')) delete options.candidates;
+  return options;
+}
+
+async function runCommand(command: RunCommand, io: CliEnvironment): Promise<number> {
+  const isAll = command.suite === 'all';
+  const suites = isAll
+    ? (command.options.suites ?? io.suites.map((s) => s.name)).map(
+        (name) => io.suites.find((s) => s.name === name)!,
+      )
+    : [io.suites.find((s) => s.name === command.suite)!];
+
+  // Plan every suite and merge identical simulations, before anything runs.
+  const distinct: Job[] = [];
+  const byKey = new Map<string, number>();
+  const plans: Plan[] = [];
+  for (const suite of suites) {
+    const options = optionsFor(suite, command);
+    let jobs: Job[];
     try {
-      io.writeFile(options.json, text);
+      jobs = suite.jobs(options);
     } catch (err) {
-      io.stderr.write(`${PROGRAM}: cannot write ${options.json}: ${errorMessage(err)}\n`);
+      io.stderr.write(`${PROGRAM}: ${suite.name}: ${errorMessage(err)}\n`);
+      return 2;
+    }
+    const fresh: Job[] = [];
+    const indices = jobs.map((job) => {
+      const key = jobKey(job);
+      let index = byKey.get(key);
+      if (index === undefined) {
+        index = -1 - fresh.length; // placeholder until the fresh jobs are ordered
+        byKey.set(key, index);
+        fresh.push(job);
+      }
+      return index;
+    });
+    // Within a suite, start the largest simulations first.
+    const order = fresh.map((_, i) => i).sort((a, b) => fresh[b]!.cost - fresh[a]!.cost || a - b);
+    const placed = new Map<number, number>();
+    const own: number[] = [];
+    for (const i of order) {
+      placed.set(-1 - i, distinct.length);
+      own.push(distinct.length);
+      byKey.set(jobKey(fresh[i]!), distinct.length);
+      distinct.push(fresh[i]!);
+    }
+    plans.push({
+      suite,
+      options,
+      jobs,
+      indices: indices.map((i) => (i < 0 ? placed.get(i)! : i)),
+      own,
+    });
+  }
+
+  if (command.out !== undefined) {
+    try {
+      io.mkdir(command.out);
+    } catch (err) {
+      io.stderr.write(`${PROGRAM}: cannot create ${command.out}: ${errorMessage(err)}\n`);
       return 1;
     }
-    io.stderr.write(`wrote ${options.json}\n`);
+  }
+
+  const requested = plans.reduce((n, p) => n + p.jobs.length, 0);
+  const lanes = Math.min(command.jobs, Math.max(1, distinct.length));
+  const o = command.options;
+  io.stderr.write(
+    `${command.suite}: workload ${o.workload.name}, specs ${o.specs.first}-${o.specs.last} ` +
+      `(${o.specs.last - o.specs.first + 1} of ${o.workload.specs.length}), seed ${o.seed}` +
+      `${Object.keys(o.backend).length > 0 ? ', custom backend' : ''}; ` +
+      `${distinct.length} simulation(s)` +
+      `${requested > distinct.length ? ` for ${requested} jobs` : ''}, ${lanes} at a time\n`,
+  );
+
+  const start = io.now();
+  const progress = createProgressReporter(
+    distinct.map((j) => j.label),
+    io.stderr,
+    io.now,
+    command.suite,
+  );
+  const results = new Array<unknown>(distinct.length);
+  // HTML reports (--report FILE, or all --out DIR): closed-loop jobs also record traces.
+  const reporting = isAll ? command.out !== undefined : command.report !== undefined;
+  const traces = new Array<Trace | undefined>(distinct.length);
+  const finished = new Array<boolean>(distinct.length).fill(false);
+  const finishedAt = new Array<number>(distinct.length).fill(0);
+  const outputs: Array<{ json: unknown; scoreboard: ScoreboardRow[] }> = [];
+  const timings: string[] = [];
+  let emitted = 0;
+  let writeFailure: string | undefined;
+
+  const emit = (plan: Plan): void => {
+    const out = plan.suite.reduce(
+      plan.options,
+      plan.indices.map((i) => results[i]),
+    );
+    outputs.push({ json: out.json, scoreboard: out.scoreboard });
+    if (isAll) io.stdout.write(`== ${plan.suite.name} ==\n\n`);
+    io.stdout.write(out.text);
+    if (isAll) io.stdout.write('\n');
+    const compute = plan.own.reduce((s, i) => s + progress.elapsed(i), 0);
+    const last = Math.max(start, ...plan.indices.map((i) => finishedAt[i]!));
+    const reused = plan.jobs.length - plan.own.length;
+    const timing =
+      `${plan.suite.name}: ${plan.jobs.length} simulation(s)` +
+      `${reused > 0 ? ` (${plan.own.length} run here, ${reused} reused)` : ''}, ` +
+      `${(compute / 1000).toFixed(1)} s of compute, ` +
+      `${isAll ? 'finished' : 'took'} ${formatDuration(last - start)}${isAll ? ' after the start' : ''}`;
+    timings.push(timing);
+    progress.note(timing);
+    if (command.out !== undefined) {
+      const files = [
+        { name: `${plan.suite.name}.json`, content: jsonText(out.json) },
+        ...(out.files ?? []),
+      ];
+      for (const f of files) write(join(command.out, f.name), f.content);
+    }
+    if (command.json !== undefined && !isAll) write(command.json, jsonText(out.json));
+    if (reporting) {
+      const html = suiteReportHtml({
+        suite: plan.suite,
+        options: plan.options,
+        jobs: plan.jobs,
+        results: plan.indices.map((i) => results[i]),
+        traces: plan.indices.map((i) => traces[i]),
+        output: out,
+      });
+      if (isAll) write(join(command.out!, `${plan.suite.name}.html`), html);
+      else write(command.report!, html);
+    }
+  };
+
+  const write = (path: string, text: string): void => {
+    try {
+      io.writeFile(path, text);
+      progress.note(`wrote ${path}`);
+    } catch (err) {
+      writeFailure ??= `cannot write ${path}: ${errorMessage(err)}`;
+    }
+  };
+
+  const emitReady = (): void => {
+    while (emitted < plans.length && plans[emitted]!.indices.every((i) => finished[i])) {
+      emit(plans[emitted]!);
+      emitted++;
+    }
+  };
+
+  try {
+    emitReady(); // suites without jobs
+    await runJobs(reporting ? withTraces(distinct) : distinct, io.executor, command.jobs, {
+      started: (i) => progress.started(i),
+      progress: (i, fraction) => progress.progress(i, fraction),
+      finished: (i, result) => {
+        const split = splitTraced(result);
+        results[i] = split.result;
+        traces[i] = split.trace;
+        finished[i] = true;
+        finishedAt[i] = io.now();
+        progress.finished(i);
+        emitReady();
+      },
+    });
+  } catch (err) {
+    progress.close();
+    io.stderr.write(`${PROGRAM}: ${command.suite} run failed: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  progress.close();
+
+  if (isAll) {
+    const rows = outputs.flatMap((o) => o.scoreboard);
+    io.stdout.write(`== scoreboard ==\n\n${formatScoreboard(rows)}`);
+    const board = scoreboardJson(rows);
+    if (command.out !== undefined) write(join(command.out, 'scoreboard.json'), jsonText(board));
+    if (command.out !== undefined) {
+      write(join(command.out, 'index.html'), reportIndexHtml(plans.map((p) => p.suite)));
+    }
+    if (command.json !== undefined) {
+      const suitesJson: Record<string, unknown> = {};
+      plans.forEach((p, i) => {
+        suitesJson[p.suite.name] = outputs[i]!.json;
+      });
+      write(command.json, jsonText({ suite: 'all', suites: suitesJson, scoreboard: board }));
+    }
+    io.stderr.write(
+      `\nTime per suite (wall clock; shared simulations count for the first suite that needs them):\n` +
+        `${timings.map((t) => `  ${t}`).join('\n')}\n` +
+        `all: ${distinct.length} simulation(s) for ${requested} jobs in ${formatDuration(io.now() - start)}, ` +
+        `${lanes} worker thread(s)\n`,
+    );
+  }
+  if (writeFailure !== undefined) {
+    io.stderr.write(`${PROGRAM}: ${writeFailure}\n`);
+    return 1;
   }
   return 0;
 }

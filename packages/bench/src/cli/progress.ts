@@ -1,8 +1,10 @@
 /**
- * Progress display on stderr. On a terminal every candidate gets one line with
- * a bar, redrawn in place; otherwise (a pipe, a CI log) a plain line is written
- * each time a candidate crosses another tenth of its run. Wall-clock time is
- * read here only for display; the simulation never sees it.
+ * Progress display on stderr. On a terminal, a live block is redrawn in place:
+ * a header with the count of finished simulations and one bar per running
+ * simulation; finished ones leave a permanent "done in" line above it.
+ * Otherwise (a pipe, a CI log) each simulation writes a line when it starts,
+ * at 25 %, 50 % and 75 %, and when it is done. Wall-clock time is read here
+ * only for display; the simulations never see it.
  */
 
 export interface ProgressStream {
@@ -11,29 +13,33 @@ export interface ProgressStream {
 }
 
 export interface ProgressReporter {
-  /** The candidate at `index` began simulating. */
+  /** The job at `index` began simulating. */
   started(index: number): void;
-  /** The candidate at `index` reports `fraction` (0..1) done. */
+  /** The job at `index` reports `fraction` (0..1) done. */
   progress(index: number, fraction: number): void;
-  /** The candidate at `index` finished. */
+  /** The job at `index` finished. */
   finished(index: number): void;
-  /** All runs are over (or aborted): final redraw and the elapsed-time summary. */
-  close(ok: boolean): void;
+  /** Print a line above the live block (e.g. a suite's timing). */
+  note(text: string): void;
+  /** All runs are over (or aborted): final redraw, stop the ticker. */
+  close(): void;
+  /** Wall-clock milliseconds job `index` took (0 if it has not finished). */
+  elapsed(index: number): number;
 }
 
 type Phase = 'waiting' | 'running' | 'done';
 
 interface Row {
-  name: string;
+  label: string;
   phase: Phase;
   fraction: number;
   startedAt: number;
   endedAt: number;
-  /** Last tenth reported on a non-terminal stream. */
-  tenth: number;
+  /** Last quarter reported on a non-terminal stream. */
+  quarter: number;
 }
 
-const BAR_WIDTH = 30;
+const BAR_WIDTH = 24;
 const REDRAW_INTERVAL_MS = 100;
 const TICK_INTERVAL_MS = 500;
 
@@ -51,47 +57,66 @@ function percent(fraction: number): string {
 }
 
 export function createProgressReporter(
-  names: readonly string[],
+  labels: readonly string[],
   stream: ProgressStream,
   now: () => number,
+  title = 'simulations',
 ): ProgressReporter {
-  const rows: Row[] = names.map((name) => ({
-    name,
+  const rows: Row[] = labels.map((label) => ({
+    label,
     phase: 'waiting',
     fraction: 0,
     startedAt: 0,
     endedAt: 0,
-    tenth: 0,
+    quarter: 0,
   }));
-  const nameWidth = Math.max(...names.map((n) => n.length), 9);
+  const total = rows.length;
+  const width = Math.max(...labels.map((l) => l.length), 9);
   const tty = stream.isTTY === true;
-  let drawn = false;
+  const t0 = now();
+  let doneCount = 0;
+  let drawnLines = 0;
   let lastDraw = Number.NEGATIVE_INFINITY;
+  let pending = '';
 
-  const line = (r: Row): string => {
-    const name = r.name.padEnd(nameWidth);
-    if (r.phase === 'waiting') return `${name} ${bar(0)} waiting`;
-    const elapsed = formatSeconds((r.phase === 'done' ? r.endedAt : now()) - r.startedAt);
-    if (r.phase === 'done') return `${name} ${bar(1)} ${percent(1)}  done in ${elapsed}`;
-    return `${name} ${bar(r.fraction)} ${percent(r.fraction)}  ${elapsed}`;
+  const counter = (): string => `[${doneCount}/${total}]`;
+
+  const block = (): string => {
+    const lines = [`${title}: ${doneCount}/${total} done, ${formatSeconds(now() - t0)} elapsed`];
+    for (const r of rows) {
+      if (r.phase !== 'running') continue;
+      lines.push(
+        `  ${r.label.padEnd(width)} ${bar(r.fraction)} ${percent(r.fraction)}  ${formatSeconds(now() - r.startedAt)}`,
+      );
+    }
+    return `${lines.join('\n')}\n`;
   };
 
   const redraw = (force: boolean): void => {
     const t = now();
     if (!force && t - lastDraw < REDRAW_INTERVAL_MS) return;
     lastDraw = t;
-    let out = drawn ? `\x1b[${rows.length}A` : '';
-    for (const r of rows) out += `\r\x1b[2K${line(r)}\n`;
-    drawn = true;
-    stream.write(out);
+    // Erase the old block, print what is pending above it, draw the new block.
+    let out = drawnLines > 0 ? `\x1b[${drawnLines}A\r\x1b[J` : '';
+    out += pending;
+    pending = '';
+    const text = block();
+    drawnLines = text.split('\n').length - 1;
+    stream.write(out + text);
   };
 
-  // On a terminal, keep the elapsed times ticking between progress reports.
   let ticker: ReturnType<typeof setInterval> | undefined;
   const startTicker = (): void => {
     if (ticker !== undefined) return;
     ticker = setInterval(() => redraw(false), TICK_INTERVAL_MS);
     ticker.unref();
+  };
+
+  const permanent = (line: string): void => {
+    if (tty) {
+      pending += `${line}\n`;
+      redraw(true);
+    } else stream.write(`${line}\n`);
   };
 
   return {
@@ -103,7 +128,7 @@ export function createProgressReporter(
       if (tty) {
         redraw(true);
         startTicker();
-      } else stream.write(`${r.name}: started\n`);
+      } else stream.write(`${r.label}: started\n`);
     },
     progress(index, fraction) {
       const r = rows[index];
@@ -113,32 +138,37 @@ export function createProgressReporter(
         redraw(false);
         return;
       }
-      const tenth = Math.floor(Math.min(1, Math.max(0, fraction)) * 10);
-      if (tenth > r.tenth && tenth < 10) {
-        r.tenth = tenth;
-        stream.write(`${r.name}: ${tenth * 10}% (${formatSeconds(now() - r.startedAt)})\n`);
+      const quarter = Math.floor(Math.min(1, Math.max(0, fraction)) * 4);
+      if (quarter > r.quarter && quarter < 4) {
+        r.quarter = quarter;
+        stream.write(`${r.label}: ${quarter * 25}% (${formatSeconds(now() - r.startedAt)})\n`);
       }
     },
     finished(index) {
       const r = rows[index];
-      if (r === undefined) return;
+      if (r === undefined || r.phase === 'done') return;
       r.phase = 'done';
       r.fraction = 1;
       r.endedAt = now();
-      if (tty) redraw(true);
-      else stream.write(`${r.name}: done in ${formatSeconds(r.endedAt - r.startedAt)}\n`);
+      doneCount++;
+      permanent(`${counter()} ${r.label}: done in ${formatSeconds(r.endedAt - r.startedAt)}`);
     },
-    close(ok) {
+    note(text) {
+      for (const line of text.replace(/\n$/, '').split('\n')) permanent(line);
+    },
+    close() {
       if (ticker !== undefined) clearInterval(ticker);
       ticker = undefined;
-      if (tty && drawn) redraw(true);
-      const done = rows.filter((r) => r.phase === 'done');
-      if (!ok || done.length === 0) return;
-      let out = 'Elapsed wall-clock time per candidate:\n';
-      for (const r of done) {
-        out += `  ${r.name.padEnd(nameWidth)} ${formatSeconds(r.endedAt - r.startedAt).padStart(9)}\n`;
+      if (tty && drawnLines > 0) {
+        // Leave the final state without the live bars.
+        stream.write(`\x1b[${drawnLines}A\r\x1b[J${pending}`);
+        pending = '';
+        drawnLines = 0;
       }
-      stream.write(out);
+    },
+    elapsed(index) {
+      const r = rows[index];
+      return r === undefined || r.phase !== 'done' ? 0 : r.endedAt - r.startedAt;
     },
   };
 }

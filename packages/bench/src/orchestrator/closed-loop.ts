@@ -23,6 +23,23 @@ export interface ClosedLoopOptions {
   backend?: Partial<BackendConfig>;
   /** Called rarely (every 2^20 arrivals and once at the end) with the fraction done. */
   onProgress?: (fractionDone: number) => void;
+  /** Optional per-second recording (`TraceRecorder` in src/report/trace.ts); off when absent. */
+  tracer?: ClosedLoopTracer;
+}
+
+/**
+ * Hook for recording a run: `attach` is called once before the first arrival
+ * and returns the breaker the loop drives (the candidate, or a wrapper that
+ * observes it without changing its behaviour); `finish` once after the drain.
+ */
+export interface ClosedLoopTracer {
+  attach(run: {
+    candidate: Candidate;
+    backend: Backend;
+    dispatcher: Dispatcher;
+    specs: readonly LoadSpec[];
+  }): Candidate;
+  finish(): void;
 }
 
 export interface ClosedLoopResult {
@@ -74,9 +91,11 @@ class App implements CompletionSink {
 
 export function runClosedLoop(opts: ClosedLoopOptions): ClosedLoopResult {
   const { specs, seed, onProgress } = opts;
-  const breaker = opts.candidate();
+  const candidate = opts.candidate();
   const backend = new Backend(specs, seed, opts.backend ?? {});
   const dispatcher = new Dispatcher(specs, seed);
+  const tracer = opts.tracer;
+  const breaker = tracer?.attach({ candidate, backend, dispatcher, specs }) ?? candidate;
   const app = new App(breaker);
 
   let totalNs = 0;
@@ -103,6 +122,7 @@ export function runClosedLoop(opts: ClosedLoopOptions): ClosedLoopResult {
   }
   backend.advance(Number.POSITIVE_INFINITY, app);
   app.scorer.flush();
+  tracer?.finish();
   onProgress?.(1);
 
   const successScore = app.scorer.successScore;

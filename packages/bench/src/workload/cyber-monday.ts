@@ -57,7 +57,8 @@ export function isIncident(spec: Pick<LoadSpec, 'errorRate'>): boolean {
  * `0.005 × degradation(hour)` with `hour = floor(start / 3600) − 4` clamped to
  * 0..23, where `start` is the spec's nominal start offset (Σ of the previous
  * durations, seconds). A spec that carries its own `baselineErrorRate`
- * overrides the formula.
+ * overrides the formula. This is the `schedule` rule of src/workload/baseline.ts
+ * (the built-in workload); workload files use that module's per-spec rule.
  */
 export function baselineErrorRates(specs: readonly LoadSpec[]): number[] {
   const out: number[] = [];

@@ -16,8 +16,11 @@ export interface LoadSpec {
   /** Request timeout, ms (> p99Ms). */
   timeoutMs: number;
   /**
-   * Optional per-spec override of the closed-loop backend's baseline error
-   * rate, in [0, 1] (reserved for a later issue; see `baselineErrorRates`).
+   * Optional: the closed-loop backend's baseline error probability for this
+   * spec, in [0, 1]. Without it the baseline follows the workload's rule
+   * (src/workload/baseline.ts): the schedule for the built-in Cyber Monday
+   * workload; for a workload file the spec's own errorRate when calm, else the
+   * next calm spec's baseline.
    */
   baselineErrorRate?: number;
 }

@@ -1,0 +1,557 @@
+/**
+ * The HTML report: one self-contained page per suite (uPlot, its CSS, the
+ * page script and the data all inlined, so it works offline from a file), and
+ * an index page linking the suites' pages.
+ *
+ * Why uPlot: it draws on a canvas, so a 28-hour trace (100,800 points per
+ * series, several series per chart, a dozen charts) stays fast to draw, zoom
+ * and hover; its line paths collapse the points that fall on one pixel column
+ * to a min/max pair, so a zoomed-out day draws about as fast as an hour; it is
+ * about 50 KB minified with no dependencies (small enough to inline in every
+ * page); and it has the two interactions the report needs built in: drag to
+ * zoom, and a cursor sync group (the x-scale sync is a few lines on its
+ * `setScale` hook).
+ *
+ * The data: each trace column is quantised, delta + zigzag + varint encoded,
+ * deflated and base64'd (encode.ts); identical columns (the offered load is
+ * the same for every candidate of a run) are stored once.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { CLIENT_SCRIPT } from './client.js';
+import { encodeColumn } from './encode.js';
+import type { Trace, TraceColumns } from './trace.js';
+
+/** A prepared table: a title, column headers and rows of cells. */
+export interface ReportTable {
+  title?: string;
+  columns: readonly string[];
+  rows: readonly (readonly (string | number | null)[])[];
+}
+
+/** A trace with the label it is shown under (defaults to the candidate's name). */
+export type ReportTrace = Trace & { label?: string; summary?: string };
+
+export interface ReportInput {
+  /** Suite name, e.g. `closed-loop`. */
+  suite: string;
+  /** Page title; default `levee-bench <suite>`. */
+  title?: string;
+  /** One paragraph under the title. */
+  description?: string;
+  /** The run's configuration, shown as a key/value list (nested objects flattened). */
+  config: unknown;
+  /**
+   * The results: either prepared tables, or one row object per candidate or
+   * configuration (flattened into one table; nested keys joined with a dot).
+   */
+  results: readonly ReportTable[] | readonly object[];
+  /** The suite's tables as printed on stdout, shown as preformatted text above the table. */
+  text?: string;
+  /** Per-second traces, one per run shown; may be empty (results only). */
+  traces: readonly ReportTrace[];
+  /**
+   * Clock time of day (seconds after midnight) at simulated second 0, for the
+   * x axis (e.g. 72,000 for the Cyber Monday run's Sunday 20:00 start). Without
+   * it the axis shows elapsed h:mm.
+   */
+  clockStartS?: number;
+  /** Base64 bytes of per-second data the page may hold (default `FULL_RESOLUTION_BUDGET`). */
+  fullResolutionBudget?: number;
+}
+
+export interface IndexEntry {
+  /** Link target, relative to the index page (e.g. `closed-loop.html`). */
+  href: string;
+  title: string;
+  /** One line under the link. */
+  description?: string;
+}
+
+/** Per-column quantisation: stored integer = round(value × scale). */
+const COLUMN_SCALE: Readonly<Record<keyof TraceColumns, number>> = {
+  offered: 1,
+  admitted: 1,
+  blocked: 1,
+  successes: 1,
+  failures: 1,
+  shed: 1,
+  queueDrops: 1,
+  replicas: 1,
+  slots: 1,
+  load: 1000,
+  spec: 1,
+  capacity: 10,
+  crashes: 1,
+  down: 1000,
+  closed: 1000,
+  throttled: 1000,
+  halfOpen: 1000,
+  open: 1000,
+  limit: 1,
+  inflight: 1,
+};
+
+/** Quantisation of the overview means where it differs from 10 × the per-second scale. */
+const COARSE_SCALE: Partial<Record<keyof TraceColumns, number>> = {
+  load: 1000,
+  down: 1000,
+  throttled: 1000,
+  halfOpen: 1000,
+  open: 1000,
+  replicas: 100,
+};
+
+/** Columns the page draws (the others stay in the trace objects only). */
+const PAGE_COLUMNS: readonly (keyof TraceColumns)[] = [
+  'offered',
+  'admitted',
+  'capacity',
+  'successes',
+  'failures',
+  'shed',
+  'queueDrops',
+  'replicas',
+  'load',
+  'down',
+  'throttled',
+  'halfOpen',
+  'open',
+  'limit',
+  'inflight',
+];
+
+const KNOWN_COLORS: Readonly<Record<string, string>> = {
+  Levee: '#2563eb',
+  'Static-Peak': '#ea580c',
+  'Static-BAU': '#7c3aed',
+  'No-CB': '#4b5563',
+};
+const PALETTE = ['#0891b2', '#be185d', '#65a30d', '#a16207', '#4338ca', '#0d9488', '#9f1239'];
+
+interface UplotAssets {
+  js: string;
+  css: string;
+  version: string;
+  license: string;
+}
+
+let uplotAssets: UplotAssets | undefined;
+
+/**
+ * uPlot's minified IIFE build, CSS, version and licence, read once from
+ * node_modules. The build's banner comment names its repository by URL; the
+ * scheme is dropped so the page carries no http(s) address at all.
+ */
+function uplot(): UplotAssets {
+  if (uplotAssets === undefined) {
+    const require = createRequire(import.meta.url);
+    const read = (path: string): string => readFileSync(require.resolve(path), 'utf8');
+    const js = read('uplot/dist/uPlot.iife.min.js').replace(/^\/\*![^*]*\*\//, (banner) =>
+      banner.replace(/https?:\/\//g, ''),
+    );
+    const pkg = JSON.parse(read('uplot/package.json')) as { version?: string };
+    uplotAssets = {
+      js,
+      css: read('uplot/dist/uPlot.min.css'),
+      version: pkg.version ?? 'unknown',
+      license: read('uplot/LICENSE').replaceAll('--', '- -'),
+    };
+  }
+  return uplotAssets;
+}
+
+/** Text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** Text that may sit inside a <script> or <style> element without closing it. */
+function scriptSafe(text: string): string {
+  return text.replace(/<\/(script|style)/gi, '<\\/$1');
+}
+
+/** JSON for a `<script type="application/json">` element (`<` escaped). */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replaceAll('<', '\\u003c');
+}
+
+function isTable(x: unknown): x is ReportTable {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    Array.isArray((x as ReportTable).columns) &&
+    Array.isArray((x as ReportTable).rows)
+  );
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value)
+  ) {
+    for (const [key, v] of Object.entries(value))
+      flatten(v, prefix ? `${prefix}.${key}` : key, out);
+  } else {
+    out.set(prefix, value);
+  }
+}
+
+/** Row objects → one table whose columns are the union of the flattened keys, in first-seen order. */
+export function objectsToTable(rows: readonly object[], title?: string): ReportTable {
+  const flat = rows.map((row) => {
+    const map = new Map<string, unknown>();
+    flatten(row, '', map);
+    return map;
+  });
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (const map of flat) {
+    for (const key of map.keys()) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        columns.push(key);
+      }
+    }
+  }
+  const table: ReportTable = {
+    columns,
+    rows: flat.map((map) => columns.map((c) => cell(map.get(c)))),
+  };
+  return title === undefined ? table : { ...table, title };
+}
+
+function cell(value: unknown): string | number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (typeof value === 'boolean') return String(value);
+  if (ArrayBuffer.isView(value))
+    return `(${(value as unknown as ArrayLike<number>).length} values)`;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL)}…` : text;
+}
+
+/** Longest cell text kept from an array or object value (results may hold long lists). */
+const MAX_CELL = 160;
+
+/** Integers with thousands separators, other numbers with two decimals. */
+export function formatCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+function renderTable(table: ReportTable): string {
+  const head = table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = table.rows
+    .map((row) => {
+      const cells = row
+        .map((v, i) => {
+          const num = typeof v === 'number';
+          const cls = num ? ' class="num"' : i === 0 ? ' class="name"' : '';
+          const title = num && !Number.isInteger(v) ? ` title="${escapeHtml(String(v))}"` : '';
+          return `<td${cls}${title}>${escapeHtml(formatCell(v))}</td>`;
+        })
+        .join('');
+      return `<tr>${cells}</tr>`;
+    })
+    .join('\n');
+  const caption = table.title === undefined ? '' : `<h3>${escapeHtml(table.title)}</h3>`;
+  return `${caption}<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+function renderConfig(config: unknown): string {
+  const map = new Map<string, unknown>();
+  flatten(config, '', map);
+  if (map.size === 0) return '';
+  const items = [...map]
+    .map(([k, v]) => {
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      return `<div><dt>${escapeHtml(k || 'value')}</dt><dd>${escapeHtml(text ?? '')}</dd></div>`;
+    })
+    .join('');
+  return `<dl class="config">${items}</dl>`;
+}
+
+interface PageRun {
+  label: string;
+  color: string;
+  summary?: string;
+  crashes: [number, number][];
+  /** Per-second columns: name → [blob index, scale]. */
+  fullCols: Record<string, [number, number]>;
+  /** Bucket means (`bucket` seconds wide), or empty when `bucket` is 1. */
+  coarseCols: Record<string, [number, number]>;
+  /** True when the per-second columns were left out (size budget): zooming in shows the bucket means. */
+  coarseOnly?: boolean;
+}
+
+interface PageData {
+  seconds: number;
+  /** Width (s) of the zoomed-out view's buckets; 1 = per-second data only. */
+  bucket: number;
+  clockStartS: number | null;
+  blobs: string[];
+  runs: PageRun[];
+}
+
+/** Bucket widths (s) for the zoomed-out view; the smallest giving ≤ 2,500 points is used. */
+const BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+const OVERVIEW_POINTS = 2500;
+
+/** The overview bucket width for a trace of `seconds` rows. */
+export function overviewBucket(seconds: number): number {
+  for (const b of BUCKETS) if (seconds / b <= OVERVIEW_POINTS) return b;
+  return BUCKETS[BUCKETS.length - 1]!;
+}
+
+/**
+ * Means of `column` over buckets of `width` rows, padded to `rows` rows first
+ * with zeros. With `positiveOnly` (the inflight limit, where 0 means "none"),
+ * the mean of the positive values, 0 when there are none.
+ */
+export function bucketMeans(
+  column: ArrayLike<number>,
+  rows: number,
+  width: number,
+  positiveOnly = false,
+): Float64Array {
+  const out = new Float64Array(Math.ceil(rows / width));
+  for (let b = 0; b < out.length; b++) {
+    const from = b * width;
+    const to = Math.min(from + width, rows);
+    let sum = 0;
+    let count = 0;
+    for (let i = from; i < to; i++) {
+      const v = i < column.length ? column[i]! : 0;
+      if (positiveOnly && !(v > 0)) continue;
+      sum += v;
+      count++;
+    }
+    out[b] = count === 0 ? 0 : sum / count;
+  }
+  return out;
+}
+
+/**
+ * Base64 bytes of per-second data a page may hold; runs past it keep only the
+ * overview means (a 28-hour run takes about 0.45 MB, so 16 runs fit).
+ */
+export const FULL_RESOLUTION_BUDGET = 7_500_000;
+
+/** The embedded data: encoded columns (deduplicated), overview means and per-run metadata. */
+export function buildPageData(
+  traces: readonly ReportTrace[],
+  clockStartS?: number,
+  fullBudget = FULL_RESOLUTION_BUDGET,
+): PageData {
+  const seconds = traces.reduce((m, t) => Math.max(m, t.seconds), 0);
+  const bucket = overviewBucket(seconds);
+  const blobs: string[] = [];
+  const blobIndex = new Map<string, number>();
+  let fullBytes = 0;
+  const intern = (encoded: string): number => {
+    let index = blobIndex.get(encoded);
+    if (index === undefined) {
+      index = blobs.length;
+      blobs.push(encoded);
+      blobIndex.set(encoded, index);
+    }
+    return index;
+  };
+  const store = (values: ArrayLike<number>, scale: number): [number, number] => [
+    intern(encodeColumn(values, scale)),
+    scale,
+  ];
+  const usedColors = new Set<string>();
+  let paletteAt = 0;
+  const runs = traces.map((trace): PageRun => {
+    const label = trace.label ?? trace.candidate;
+    let color = KNOWN_COLORS[trace.candidate];
+    if (color === undefined || usedColors.has(color)) {
+      color = PALETTE[paletteAt++ % PALETTE.length]!;
+    }
+    usedColors.add(color);
+    let fullCols: Record<string, [number, number]> = {};
+    const coarseCols: Record<string, [number, number]> = {};
+    const fullEncoded: Array<[string, string, number]> = [];
+    for (const name of PAGE_COLUMNS) {
+      const column = trace.columns[name];
+      if (column === undefined) continue;
+      const scale = COLUMN_SCALE[name];
+      fullEncoded.push([name, encodeColumn(column, scale), scale]);
+      if (bucket > 1) {
+        const means = bucketMeans(column, seconds, bucket, name === 'limit');
+        coarseCols[name] = store(means, COARSE_SCALE[name] ?? scale * 10);
+      }
+    }
+    const size = fullEncoded.reduce(
+      (n, [, text]) => n + (blobIndex.has(text) ? 0 : text.length),
+      0,
+    );
+    const coarseOnly = bucket > 1 && fullBytes + size > fullBudget;
+    if (coarseOnly) {
+      fullCols = Object.fromEntries(Object.keys(coarseCols).map((k) => [k, [-1, 1]]));
+    } else {
+      fullBytes += size;
+      for (const [name, text, scale] of fullEncoded) fullCols[name] = [intern(text), scale];
+    }
+    const run: PageRun = {
+      label,
+      color,
+      crashes: trace.crashes.map((c) => [c.startS, c.endS]),
+      fullCols,
+      coarseCols,
+    };
+    if (coarseOnly) run.coarseOnly = true;
+    if (trace.summary !== undefined) run.summary = trace.summary;
+    return run;
+  });
+  return { seconds, bucket, clockStartS: clockStartS ?? null, blobs, runs };
+}
+
+const STYLE = `
+:root{color-scheme:light;--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#fff}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1400px;margin:0 auto;padding:16px 20px 40px}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:17px;margin:28px 0 8px;padding-top:8px;border-top:1px solid var(--line)}
+h3{font-size:15px;margin:18px 0 6px;display:flex;align-items:center;gap:8px}
+p{margin:4px 0 8px}
+.muted,.summary{color:var(--muted)}
+a{color:#1d4ed8}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:13px}
+th,td{padding:4px 10px;border-bottom:1px solid var(--line);white-space:nowrap}
+th{text-align:right;font-weight:600;background:#f9fafb}
+th:first-child,td.name{text-align:left}
+td.num{text-align:right}
+dl.config{display:flex;flex-wrap:wrap;gap:4px 18px;margin:8px 0;font-size:13px}
+dl.config div{display:flex;gap:6px}
+dt{color:var(--muted)}dd{margin:0;font-variant-numeric:tabular-nums}
+#controls{display:flex;flex-wrap:wrap;align-items:center;gap:8px 18px;margin:10px 0;position:sticky;top:0;background:var(--bg);padding:6px 0;z-index:5;border-bottom:1px solid var(--line)}
+#picker{display:flex;flex-wrap:wrap;gap:4px 14px}
+#picker label{display:flex;align-items:center;gap:5px;cursor:pointer}
+.swatch{display:inline-block;width:12px;height:12px;border-radius:2px}
+.key{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:var(--muted)}
+.key span{display:inline-flex;align-items:center;gap:5px}
+.chart{margin:6px 0 14px;min-height:60px}
+.u-title{font-size:13px!important;font-weight:600!important;text-align:left!important;padding-left:64px}
+.u-legend{font-size:12px}
+button{font:inherit;padding:3px 10px;border:1px solid #d1d5db;border-radius:4px;background:#f9fafb;cursor:pointer}
+#status{font-size:12px;color:var(--muted)}
+pre.tables{font-size:12px;overflow-x:auto;background:#f9fafb;padding:8px 10px;border:1px solid var(--line);border-radius:4px}
+details.run>summary{cursor:pointer;font-weight:600;margin:14px 0 6px}
+body.single .u-legend .u-value,body.single .u-legend tr:first-child{display:none}
+body.single main>:not(#runs){display:none}
+body[data-ready="error"] #status{color:#b91c1c;font-weight:600}
+`;
+
+const STATE_KEY = `<div class="key">
+<span><i class="swatch" style="background:rgba(245,158,11,.45)"></i>throttled</span>
+<span><i class="swatch" style="background:rgba(220,38,38,.45)"></i>open</span>
+<span><i class="swatch" style="background:rgba(147,51,234,.45)"></i>half-open</span>
+<span><i class="swatch" style="background:rgba(17,24,39,.5)"></i>backend down (crash), ▼ crash start</span>
+<span>shading strength = share of the pixel's time span</span>
+</div>`;
+
+/** One suite's page: results table(s), configuration and, when traces are given, the charts. */
+export function renderReport(input: ReportInput): string {
+  const { js, css, version, license } = uplot();
+  const title = input.title ?? `levee-bench ${input.suite}`;
+  const tables: ReportTable[] =
+    input.results.length > 0 && input.results.every(isTable)
+      ? [...(input.results as readonly ReportTable[])]
+      : [objectsToTable(input.results as readonly object[])];
+  const data = buildPageData(input.traces, input.clockStartS, input.fullResolutionBudget);
+  const hasTraces = input.traces.length > 0;
+  const description =
+    input.description === undefined ? '' : `<p>${escapeHtml(input.description)}</p>`;
+  const charts = hasTraces
+    ? `<h2>Per-second traces</h2>
+<p class="muted">One row per simulated second. Capacity is the backend's service capacity:
+worker slots ÷ mean nominal service time of the spec in force (the rate the worker pool can
+serve; 0 while the backend is down). Offered and admitted are counted by arrival second,
+successes and failures by completion time; replicas, load and the inflight limit are sampled
+at the first arrival of each second.</p>
+<div id="controls"><strong>Compare:</strong><div id="picker"></div>
+<button id="reset-zoom" type="button">Reset zoom</button><span id="status">Loading…</span></div>
+${STATE_KEY}
+<section id="compare"><h3>Candidates overlaid</h3></section>
+<div id="runs"></div>`
+    : `<div id="controls" hidden><div id="picker"></div></div><section id="compare" hidden></section><div id="runs"></div><p id="status" class="muted"></p>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="levee-bench report">
+<title>${escapeHtml(title)}</title>
+<!-- Charts: uPlot ${escapeHtml(version)}, inlined below under its licence:
+${license.replaceAll('>', '&gt;')}
+-->
+<style>${scriptSafe(css)}</style>
+<style>${STYLE}</style>
+</head>
+<body data-ready="0">
+<main>
+<h1>${escapeHtml(title)}</h1>
+${description}
+${renderConfig(input.config)}
+<h2>Results</h2>
+${input.text === undefined ? '' : `<pre class="tables">${escapeHtml(input.text)}</pre>`}
+${tables.map(renderTable).join('\n')}
+${charts}
+</main>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${scriptSafe(js)}</script>
+<script>${scriptSafe(CLIENT_SCRIPT)}</script>
+</body>
+</html>
+`;
+}
+
+/** The index page of a `levee-bench all --out DIR` run: one link per suite page. */
+export function renderIndex(pages: readonly IndexEntry[], title = 'levee-bench reports'): string {
+  const items = pages
+    .map(
+      (p) =>
+        `<li><a href="${escapeHtml(p.href)}">${escapeHtml(p.title)}</a>${
+          p.description === undefined
+            ? ''
+            : `<br><span class="muted">${escapeHtml(p.description)}</span>`
+        }</li>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}
+ul{padding-left:20px}li{margin:8px 0}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+<p class="muted">One self-contained page per suite; each works offline.</p>
+<ul>
+${items}
+</ul>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,32 @@
+/**
+ * The suites `levee-bench` knows, in the order `levee-bench all` runs them and
+ * lists them on the scoreboard (the order of the published "21 configurations":
+ * isolated, 7 load variations, cooperation, 5 SLOs, 5 queue depths, prescient,
+ * mesh).
+ */
+import { meshSuite } from '../mesh/suite.js';
+import { closedLoopSuite } from './closed-loop.js';
+import { cooperationSuite } from './cooperation.js';
+import { loadVariationSuite } from './load-variation.js';
+import { prescientSuite } from './prescient/suite.js';
+import { queueDepthSuite } from './queue-depth.js';
+import { sloSweepSuite } from './slo-sweep.js';
+import type { Suite } from './suite.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: suites have different param/result types
+export type AnySuite = Suite<any, any>;
+
+export const SUITES: readonly AnySuite[] = [
+  closedLoopSuite,
+  loadVariationSuite,
+  cooperationSuite,
+  sloSweepSuite,
+  queueDepthSuite,
+  prescientSuite,
+  meshSuite,
+];
+
+/** The suite named `name`, or undefined. */
+export function findSuite(name: string): AnySuite | undefined {
+  return SUITES.find((s) => s.name === name);
+}

@@ -1,0 +1,139 @@
+/**
+ * `levee-bench prescient`: the open-loop "prescient" suite (BENCHMARKS.md §4).
+ * One job per candidate (runner `prescient`, `runPrescientJob`), each
+ * replaying the load generator's event stream against one breaker; `reduce`
+ * adds the oracle's estimate row and renders the table, the JSON and the
+ * scoreboard row.
+ *
+ * Registration (owned by the suite framework): `RUNNERS.prescient =
+ * runPrescientJob` in src/suites/runners.ts and `prescientSuite` in `SUITES`
+ * (src/suites/index.ts).
+ */
+import { BENCH_SEED } from '../../workload/cyber-monday.js';
+import { expectedRequests, type LoadSpec } from '../../workload/load-spec.js';
+import { chosenCandidates, displayName } from '../common.js';
+import type { Job, Suite, SuiteOptions } from '../suite.js';
+import {
+  checkSameStream,
+  formatPrescientTable,
+  formatPublishedTable,
+  formatTransitionLog,
+  prescientJson,
+  prescientRows,
+  prescientScoreboardRow,
+} from './report.js';
+import type { PrescientCandidateResult, PrescientJob } from './run.js';
+
+/** The runner name of the suite's jobs. */
+export const PRESCIENT_RUNNER = 'prescient';
+
+/** Upstream's setup: SLO 0.90 for the oracle and Levee, 1,500 ms. */
+export const PRESCIENT_SLO = Object.freeze({ successRate: 0.9, timeoutMs: 1500 });
+
+const DEFAULT_CANDIDATES = ['levee', 'static-bau', 'static-peak'] as const;
+
+function sloOf(options: SuiteOptions): { successRate: number; timeoutMs: number } {
+  return {
+    successRate: options.sloRates?.[0] ?? PRESCIENT_SLO.successRate,
+    timeoutMs: options.sloTimeoutMs ?? PRESCIENT_SLO.timeoutMs,
+  };
+}
+
+/** The specs a job replays: the chosen slice of the workload, as given. */
+function specsOf(options: SuiteOptions): LoadSpec[] {
+  return options.workload.specs.slice(options.specs.first, options.specs.last + 1);
+}
+
+/** Whether the options are upstream's published setup (published figures then apply). */
+function isPublished(options: SuiteOptions): boolean {
+  const slo = sloOf(options);
+  return (
+    options.workload.builtin &&
+    options.specs.first === 0 &&
+    options.specs.last === options.workload.specs.length - 1 &&
+    options.seed === BENCH_SEED &&
+    slo.successRate === PRESCIENT_SLO.successRate &&
+    slo.timeoutMs === PRESCIENT_SLO.timeoutMs
+  );
+}
+
+function configurationLabel(options: SuiteOptions): string {
+  const n = options.specs.last - options.specs.first + 1;
+  const all = n === options.workload.specs.length;
+  return `${options.workload.name}${all ? '' : ` specs ${options.specs.first}-${options.specs.last}`}, SLO ${sloOf(options).successRate}`;
+}
+
+export const prescientSuite: Suite<PrescientJob, PrescientCandidateResult> = {
+  name: 'prescient',
+  summary: 'open loop: every breaker replays the same request stream, scored against an oracle',
+  description: `Replays the load generator's open-loop event stream (BENCHMARKS.md §1.2, §4)
+against each breaker: at every request start the breaker admits or rejects, at
+every completion of an admitted request it is told the outcome and duration.
+Decisions never change outcomes. An oracle ("Prescient") knows the workload: it
+is OPEN exactly while the current spec's error rate exceeds 1 - SLO.
+
+Scoring per request start, in 1-second buckets of stream time: BadTraffic =
+sqrt(sum of (admitted while the oracle is OPEN)^2 per second), LostBusiness =
+sqrt(sum of (rejected while the oracle is CLOSED)^2 per second), TotalPenalty =
+their sum (lower is better). Changes of the effective state (THROTTLED and
+HALF_OPEN count as OPEN) are classified: Flap (reopened < 60 s after closing),
+FalseAlarm (no oracle-OPEN time within 5 s), LateDetect (> 1 s after the oracle
+opened). The Prescient row estimates what the oracle blocks.
+
+Buckets start at the first arrival (t = 0), so runs are exactly repeatable;
+upstream's buckets follow wall-clock seconds, so its penalties vary a little
+from run to run (decision counts do not).`,
+  options: ['candidates', 'slo', 'timeout-ms', 'seed', 'specs', 'workload', 'json', 'out', 'jobs'],
+  defaultCandidates: DEFAULT_CANDIDATES,
+  defaults: { slo: '0.90', 'timeout-ms': '1500' },
+
+  jobs(options) {
+    const specs = specsOf(options);
+    const slo = sloOf(options);
+    const cost = Math.round(expectedRequests(specs));
+    return chosenCandidates(options, DEFAULT_CANDIDATES).map(
+      (candidate): Job<PrescientJob> => ({
+        runner: PRESCIENT_RUNNER,
+        params: { candidate, seed: options.seed, slo, workload: specs },
+        label: `prescient / ${displayName(candidate)}`,
+        cost: candidate === 'levee' ? Math.round(cost * 1.5) : cost,
+      }),
+    );
+  },
+
+  reduce(options, results) {
+    checkSameStream(results);
+    const published = isPublished(options);
+    const candidates = chosenCandidates(options, DEFAULT_CANDIDATES);
+    const slo = sloOf(options);
+    const table = formatPrescientTable(prescientRows(results));
+    const notes = `
+BadTraffic = sqrt(sum over seconds of requests admitted while the oracle is OPEN, squared);
+LostBusiness = the same for requests rejected while the oracle is CLOSED; lower is better.
+Flap / FalseAlarm / LateDetect count classified changes of the effective state
+(THROTTLED and HALF_OPEN count as OPEN); the JSON has every category and the log.
+Buckets are anchored at the first arrival; upstream's follow wall-clock seconds,
+so its penalties differ slightly between runs (decision counts do not).
+`;
+    const publishedText = published
+      ? `\nPublished (upstream 04824ae):\n${formatPublishedTable()}`
+      : '';
+    const row = prescientScoreboardRow(results, configurationLabel(options), published);
+    return {
+      text: table + notes + publishedText,
+      json: prescientJson(
+        {
+          seed: options.seed,
+          workload: options.workload.name,
+          specs: { first: options.specs.first, last: options.specs.last },
+          slo,
+          candidates,
+          published,
+        },
+        results,
+      ),
+      scoreboard: row === undefined ? [] : [row],
+      files: [{ name: 'prescient-transitions.txt', content: formatTransitionLog(results) }],
+    };
+  },
+};
