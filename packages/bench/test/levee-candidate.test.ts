@@ -133,12 +133,11 @@ describe('candidate registry', () => {
       'envoy-gradient',
       'sre-throttle',
     ]);
-    expect(candidateNames().slice(0, 4).map((n) => getCandidate(n).displayName)).toEqual([
-      'No-CB',
-      'Levee',
-      'Static-BAU',
-      'Static-Peak',
-    ]);
+    expect(
+      candidateNames()
+        .slice(0, 4)
+        .map((n) => getCandidate(n).displayName),
+    ).toEqual(['No-CB', 'Levee', 'Static-BAU', 'Static-Peak']);
   });
 
   it('builds fresh candidates whose name matches the display name', () => {
