@@ -204,7 +204,7 @@ export class CockatielCandidate implements Candidate {
       case CircuitState.Closed:
         return { test: undefined, startMs: this.#stopwatchStart() };
       case CircuitState.Open: {
-        if (Date.now() - state.openedAt < state.backoff.duration) return undefined;
+        if (this.#clock.nowMs - state.openedAt < state.backoff.duration) return undefined;
         // halfOpen(fn): emit onHalfOpen, then invoke fn (the executor starts its stopwatch).
         p.halfOpenEmitter.emit(undefined);
         const startMs = this.#stopwatchStart();
