@@ -1,7 +1,6 @@
 import http from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { Agent, request } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_KEY, shedLoad } from '../src/express.js';
 import type { SLO } from '../src/index.js';
 import { LeveeRegistry } from '../src/registry.js';
@@ -9,34 +8,17 @@ import {
   deferred,
   driveOpen,
   driveThrottled,
-  expectNoLeakedHandles,
   expectSettled,
-  handles,
   listen,
   rawRequest,
   type TestServer,
+  useLoopbackClient,
   virtualClock,
 } from './net.js';
 
 const SLO_A: SLO = { successRate: 0.9, timeoutMs: 2500 };
 
-let agent: Agent;
-let baseline: Record<string, number>;
-
-beforeAll(() => {
-  baseline = handles();
-  agent = new Agent();
-});
-
-afterAll(async () => {
-  await agent.close();
-  await expectNoLeakedHandles(baseline);
-});
-
-async function get(origin: string, path: string) {
-  const res = await request(`${origin}${path}`, { dispatcher: agent });
-  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
-}
+const get = useLoopbackClient();
 
 describe('express middleware on loopback', () => {
   let server: TestServer | undefined;

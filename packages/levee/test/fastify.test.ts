@@ -1,6 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { Agent, request } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import levee, { DEFAULT_KEY, levee as namedPlugin } from '../src/fastify.js';
 import type { SLO } from '../src/index.js';
 import { LeveeRegistry } from '../src/registry.js';
@@ -8,32 +7,15 @@ import {
   deferred,
   driveOpen,
   driveThrottled,
-  expectNoLeakedHandles,
   expectSettled,
-  handles,
   rawRequest,
+  useLoopbackClient,
   virtualClock,
 } from './net.js';
 
 const SLO_A: SLO = { successRate: 0.9, timeoutMs: 2500 };
 
-let agent: Agent;
-let baseline: Record<string, number>;
-
-beforeAll(() => {
-  baseline = handles();
-  agent = new Agent();
-});
-
-afterAll(async () => {
-  await agent.close();
-  await expectNoLeakedHandles(baseline);
-});
-
-async function get(origin: string, path: string) {
-  const res = await request(`${origin}${path}`, { dispatcher: agent });
-  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
-}
+const get = useLoopbackClient();
 
 describe('fastify plugin on loopback', () => {
   let app: FastifyInstance | undefined;

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Agent, request } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGate, DEFAULT_KEY, retryAfterSeconds, shedLoad } from '../src/http.js';
 import type { Levee, SLO } from '../src/index.js';
 import { LeveeRegistry } from '../src/registry.js';
@@ -8,34 +7,17 @@ import {
   deferred,
   driveOpen,
   driveThrottled,
-  expectNoLeakedHandles,
   expectSettled,
-  handles,
   listen,
   rawRequest,
   type TestServer,
+  useLoopbackClient,
   virtualClock,
 } from './net.js';
 
 const SLO_A: SLO = { successRate: 0.9, timeoutMs: 2500 };
 
-let agent: Agent;
-let baseline: Record<string, number>;
-
-beforeAll(() => {
-  baseline = handles();
-  agent = new Agent();
-});
-
-afterAll(async () => {
-  await agent.close();
-  await expectNoLeakedHandles(baseline);
-});
-
-async function get(origin: string, path: string) {
-  const res = await request(`${origin}${path}`, { dispatcher: agent });
-  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
-}
+const get = useLoopbackClient();
 
 /** An app with a few behaviours; `/hold` waits for the test to release it. */
 function app() {

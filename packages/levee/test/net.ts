@@ -6,7 +6,8 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { expect } from 'vitest';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Levee, State } from '../src/index.js';
 
 export interface TestServer {
@@ -164,4 +165,29 @@ export function deferred<T = void>(): {
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/**
+ * Registers the per-file lifecycle shared by the inbound tests: one undici
+ * agent, and a check in afterAll that no handle outlived the file. Returns a
+ * GET helper that goes through that agent.
+ */
+export function useLoopbackClient(): (
+  origin: string,
+  path: string,
+) => Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  let agent: Agent;
+  let baseline: Record<string, number>;
+  beforeAll(() => {
+    baseline = handles();
+    agent = new Agent();
+  });
+  afterAll(async () => {
+    await agent.close();
+    await expectNoLeakedHandles(baseline);
+  });
+  return async (origin, path) => {
+    const res = await request(`${origin}${path}`, { dispatcher: agent });
+    return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
+  };
 }
