@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CANDIDATES } from '../src/candidates/registry.js';
+import { CANDIDATE_GROUPS, CANDIDATES } from '../src/candidates/registry.js';
 import {
   DEFAULT_SEED,
   type ParseContext,
@@ -20,6 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ctx: ParseContext = {
   suites: SUITES,
   candidates: CANDIDATES.map((c) => ({ key: c.key, description: c.description })),
+  candidateGroups: CANDIDATE_GROUPS,
   maxJobs: 2,
   cwd: dir,
 };
@@ -57,6 +58,28 @@ describe('defaults', () => {
 });
 
 describe('options', () => {
+  it('expands candidate groups, each candidate once, in order of first mention', () => {
+    const pick = (list: string) => run('closed-loop', '--candidates', list).options.candidates;
+    expect(pick('published')).toEqual(['no-cb', 'levee', 'static-bau', 'static-peak']);
+    expect(pick('aimd,limiters')).toEqual([
+      'aimd',
+      'gradient2',
+      'vegas',
+      'envoy-gradient',
+      'sre-throttle',
+    ]);
+    expect(pick('levee,Libraries')).toEqual([
+      'levee',
+      'opossum-default',
+      'opossum-tuned',
+      'cockatiel-default',
+      'cockatiel-tuned',
+    ]);
+    expect(pick('published,peers')).toEqual(CANDIDATES.map((c) => c.key));
+    expect(pick('all')).toEqual(CANDIDATES.map((c) => c.key));
+    expect(new Set(CANDIDATE_GROUPS.peers).size).toBe(9);
+  });
+
   it('parses the common options', () => {
     const cmd = run(
       'closed-loop',
@@ -146,6 +169,7 @@ describe('argument errors name the option and the value', () => {
     ],
     [['--candidates', 'levee,,no-cb'], /--candidates.*empty candidate name/],
     [['--candidates', 'levee,LEVEE'], /--candidates.*"LEVEE" is listed twice/],
+    [['--candidates', 'aimd,peers,aimd'], /--candidates.*"aimd" is listed twice/],
     [['--slo', '1'], /--slo: "1".*strictly between 0 and 1/],
     [['--slo', '0'], /--slo: "0".*strictly between 0 and 1/],
     [['--slo', 'ninety'], /--slo: "ninety"/],

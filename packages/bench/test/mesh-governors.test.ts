@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { PEER_KEYS } from '../src/candidates/peers/index.js';
+import { getCandidate } from '../src/candidates/registry.js';
 import { STATIC_BAU } from '../src/candidates/static-cb.js';
 import {
   edgeCap,
+  GOVERNOR_NAMES,
   GovernorFactory,
   MaxInflight,
   MESH_SLO,
@@ -10,6 +13,7 @@ import {
   staticSizing,
   TokenBucket,
 } from '../src/mesh/governors.js';
+import { governorsForCandidates } from '../src/mesh/suite.js';
 import { buildTopology } from '../src/mesh/topology.js';
 
 const S = 1e9;
@@ -186,5 +190,54 @@ describe('replica governors', () => {
     g.done(0, 2e6, true, 2e6);
     g.resize(0, 3e6);
     expect(g.size).toBe(0);
+  });
+
+  it('a peer as governor: its own instance inbound and per edge, fed the outcomes of its calls', () => {
+    const f = new GovernorFactory('opossum-tuned', topo);
+    expect(f.name).toBe('Opossum-Tuned');
+    const g = new NodeGovernor(f, idx('catalog')); // two outbound edges
+    g.resize(1, 0);
+    // Fail 100 calls on edge 0 (opossum-tuned opens at >20 % errors over >= 100 calls):
+    // edge 0 opens, edge 1 and the inbound instance stay closed.
+    for (let i = 0; i < 100; i++) {
+      const t = (i + 1) * 1e6;
+      expect(g.edgeAdmit(0, 0, t)).toBe(true);
+      g.edgeDone(0, 0, t + 5e5, false, 5e5);
+    }
+    expect(g.edgeAdmit(0, 0, 200e6)).toBe(false);
+    expect(g.edgeAdmit(0, 1, 200e6)).toBe(true);
+    expect(g.admit(200e6)).toBe(0);
+  });
+
+  it('every peer builds as a governor and admits a first call cold', () => {
+    for (const kind of PEER_KEYS) {
+      const g = new NodeGovernor(new GovernorFactory(kind, topo), idx('edge-api'));
+      g.resize(2, 0);
+      expect(g.admit(1e6)).toBe(0);
+      expect(g.edgeAdmit(0, 2, 1e6)).toBe(true);
+      g.edgeDone(0, 2, 3e6, true, 2e6);
+      g.done(0, 4e6, true, 3e6);
+      expect(GOVERNOR_NAMES[kind]).toBe(getCandidate(kind).displayName);
+    }
+  });
+});
+
+describe('governors for a --candidates list (levee-bench all)', () => {
+  it('maps the published candidates onto the published governors, then the peers', () => {
+    expect(governorsForCandidates(['no-cb', 'levee', 'static-bau', 'static-peak'])).toEqual([
+      'no-gov',
+      'static-breaker',
+      'static-limiter',
+      'static-full',
+      'levee',
+    ]);
+    expect(governorsForCandidates(['aimd', 'levee', 'static-peak'])).toEqual([
+      'static-breaker',
+      'static-limiter',
+      'static-full',
+      'levee',
+      'aimd',
+    ]);
+    expect(governorsForCandidates(['levee', 'no-cb'])).toEqual(['no-gov', 'levee']);
   });
 });

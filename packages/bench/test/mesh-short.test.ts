@@ -5,7 +5,7 @@
  * (scripts/verify-mesh.mjs); any change to them is a change of the model.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GovernorKind } from '../src/mesh/governors.js';
+import type { PublishedGovernorKind } from '../src/mesh/governors.js';
 import { type MeshResult, runMeshJob } from '../src/mesh/runner.js';
 import { MESH_EXTRA_OPTIONS, meshScoreboardRow, meshSuite } from '../src/mesh/suite.js';
 import type { SuiteOptions } from '../src/suites/suite.js';
@@ -13,7 +13,7 @@ import type { SuiteOptions } from '../src/suites/suite.js';
 type Row = [allowed: number, blocked: number, successes: number, failures: number, delta: string];
 
 const PINNED: Record<
-  GovernorKind,
+  PublishedGovernorKind,
   { all: Row; edge: Row; admin: Row; crashes: Record<string, number> }
 > = {
   'no-gov': {
@@ -48,7 +48,7 @@ const PINNED: Record<
   },
 };
 
-const ORDER: GovernorKind[] = [
+const ORDER: PublishedGovernorKind[] = [
   'no-gov',
   'static-breaker',
   'static-limiter',
@@ -64,7 +64,7 @@ const row = (s: {
   delta: number;
 }): Row => [s.allowed, s.blocked, s.successes, s.failures, s.delta.toFixed(3)];
 
-const results = new Map<GovernorKind, MeshResult>();
+const results = new Map<PublishedGovernorKind, MeshResult>();
 
 beforeAll(() => {
   for (const governor of ORDER) results.set(governor, runMeshJob({ governor, phases: 'A-B' }));

@@ -179,6 +179,55 @@ describe('VirtualClock', () => {
     expect(clock.timerCount).toBe(0);
   });
 
+  it("follows Node's timer rules: 1 ms minimum delay, equal deadlines in creation order", () => {
+    const clock = new VirtualClock();
+    const fired: Array<[string, number]> = [];
+    clock.at(10e6, () => {
+      setTimeout(() => fired.push(['zero', Date.now()]), 0);
+      setTimeout(() => fired.push(['negative', Date.now()]), -5);
+      setTimeout(() => fired.push(['nan', Date.now()]), Number.NaN);
+      setTimeout(() => fired.push(['huge', Date.now()]), 2 ** 31);
+      setTimeout((a: string, b: string) => fired.push([`${a}${b}`, Date.now()]), 5, 'ar', 'gs');
+      setTimeout(() => {
+        fired.push(['nested', Date.now()]);
+        setTimeout(() => fired.push(['inner', Date.now()]), 0); // 1 ms after its parent fired
+      }, 2);
+      const t = setTimeout(() => undefined, 1);
+      expect(typeof t.unref).toBe('function');
+      expect(t.unref()).toBe(t);
+      expect(() => setTimeout('code' as unknown as () => void, 1)).toThrow(TypeError);
+    });
+    clock.at(20e6, () => undefined);
+    expect(fired).toEqual([
+      ['zero', 11],
+      ['negative', 11],
+      ['nan', 11],
+      ['huge', 11],
+      ['nested', 12],
+      ['inner', 13],
+      ['args', 15],
+    ]);
+  });
+
+  it('keeps the right timers when most are cleared (lazy deletion and compaction)', () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    clock.at(0, () => {
+      for (let i = 0; i < 20_000; i++) {
+        const id = setTimeout(() => fired.push(i), 1 + (i % 997));
+        if (i % 10 !== 0) clearTimeout(id);
+      }
+      clearTimeout(undefined);
+      clearInterval({} as unknown as undefined);
+    });
+    expect(clock.timerCount).toBe(2000);
+    clock.at(2e9, () => undefined);
+    expect(fired).toHaveLength(2000);
+    const when = fired.map((i) => 1 + (i % 997));
+    expect(when).toEqual([...when].sort((a, b) => a - b));
+    expect(clock.timerCount).toBe(0);
+  });
+
   it('never moves backwards and restores globals when the callback throws', () => {
     const clock = new VirtualClock();
     clock.at(5e9, () => undefined);

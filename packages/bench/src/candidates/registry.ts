@@ -6,7 +6,7 @@
 import type { Candidate } from './candidate.js';
 import { createLeveeCandidate, type LeveeSlo } from './levee.js';
 import { NoCB } from './no-cb.js';
-import { PEER_CANDIDATES } from './peers/index.js';
+import { PEER_CANDIDATES, PEER_KEYS } from './peers/index.js';
 import { STATIC_BAU, STATIC_PEAK, StaticCB } from './static-cb.js';
 
 export interface CandidateOptions {
@@ -28,6 +28,11 @@ export interface CandidateEntry {
    * Left out means "depends on the SLO".
    */
   readonly ignoresSlo?: boolean;
+  /**
+   * CPU time of a simulation relative to No-CB's at the same load (default 1;
+   * a scheduling hint only: longer jobs start first).
+   */
+  readonly relativeCost?: number;
   create(options: CandidateOptions): Candidate;
 }
 
@@ -38,12 +43,14 @@ export const CANDIDATES: readonly CandidateEntry[] = [
     displayName: 'No-CB',
     description: 'no breaker: admits everything (negative control)',
     ignoresSlo: true,
+    relativeCost: 0.8,
     create: () => new NoCB(),
   },
   {
     key: 'levee',
     displayName: 'Levee',
     description: '@leveejs/levee built with the given SLO',
+    relativeCost: 1.5,
     create: ({ slo }) => createLeveeCandidate(slo),
   },
   {
@@ -63,6 +70,26 @@ export const CANDIDATES: readonly CandidateEntry[] = [
   // Competitors from the ecosystem (opt-in: name them with --candidates).
   ...PEER_CANDIDATES,
 ];
+
+/**
+ * Named groups `--candidates` accepts besides single names (expanded in this
+ * order, members already listed skipped):
+ * - `published`: the candidates of the original's tables (No-CB, Levee and
+ *   the two static breakers) — every suite's default;
+ * - `libraries`: the real npm breakers, opossum and cockatiel, each with its
+ *   defaults and tuned;
+ * - `limiters`: the reference adaptive limiters (Gradient2, AIMD, Vegas,
+ *   Envoy's gradient, the SRE throttle);
+ * - `peers`: `libraries` and `limiters`;
+ * - `all`: every candidate.
+ */
+export const CANDIDATE_GROUPS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  published: ['no-cb', 'levee', 'static-bau', 'static-peak'],
+  libraries: ['opossum-default', 'opossum-tuned', 'cockatiel-default', 'cockatiel-tuned'],
+  limiters: ['gradient2', 'aimd', 'vegas', 'envoy-gradient', 'sre-throttle'],
+  peers: PEER_KEYS,
+  all: CANDIDATES.map((c) => c.key),
+});
 
 /** Command-line names of all candidates, in default order. */
 export function candidateNames(): string[] {

@@ -48,6 +48,8 @@ export interface ParseContext {
   suites: readonly AnySuite[];
   /** Candidate registry keys, in default order, with descriptions for the help. */
   candidates: ReadonlyArray<{ key: string; description: string }>;
+  /** Group names `--candidates` also accepts, with their members (registry `CANDIDATE_GROUPS`). */
+  candidateGroups?: Readonly<Record<string, readonly string[]>>;
   /** Default and upper bound for `--jobs` (the number of cores). */
   maxJobs: number;
   /** Base for relative paths; defaults to the process's directory. */
@@ -94,6 +96,29 @@ function defaultOf(suite: AnySuite | undefined, name: OptionName, fallback: stri
   return suite?.defaults?.[name] ?? fallback;
 }
 
+/** The help sentence on candidate groups (empty without groups). */
+function groupsHelp(ctx: ParseContext): string {
+  const groups = ctx.candidateGroups ?? {};
+  const names = Object.keys(groups);
+  if (names.length === 0) return '';
+  // A group that is the union of earlier groups is described by their names.
+  const described = names.map((g, i) => {
+    const members = groups[g] ?? [];
+    const parts = names
+      .slice(0, i)
+      .filter((h) => (groups[h] ?? []).every((m) => members.includes(m)));
+    // Drop a part that the other parts already cover (e.g. peers inside all).
+    for (let j = parts.length - 1; j >= 0; j--) {
+      const others = new Set(parts.filter((_, k) => k !== j).flatMap((h) => groups[h] ?? []));
+      if ((groups[parts[j] as string] ?? []).every((m) => others.has(m))) parts.splice(j, 1);
+    }
+    const covered = new Set(parts.flatMap((h) => groups[h] ?? []));
+    const whole = parts.length > 1 && covered.size === members.length;
+    return `${g} (${whole ? parts.join(' + ') : members.join(', ')})`;
+  });
+  return ` Groups: ${described.join('; ')}.`;
+}
+
 const OPTION_DOCS: Record<OptionName, OptionDoc> = {
   suites: {
     flag: '--suites LIST',
@@ -106,7 +131,7 @@ Default: all of them, in that order.`,
     text: (ctx, suite) =>
       `Comma-separated candidates, printed in this order. Known: ${ctx.candidates
         .map((c) => c.key)
-        .join(', ')}. Default: ${
+        .join(', ')}.${groupsHelp(ctx)} Default: ${
         suite === undefined ? "each suite's own set" : suite.defaultCandidates.join(',')
       }.`,
   },
@@ -345,8 +370,24 @@ export function parseNameList(
   });
 }
 
-export function parseCandidateList(value: string, known: readonly string[]): string[] {
-  return parseNameList('candidates', value, known, 'candidate');
+/**
+ * `--candidates`: names from `known` and names of `groups` (each expanded to
+ * its members). A candidate keeps the place of its first mention; a name
+ * given twice by itself is an error.
+ */
+export function parseCandidateList(
+  value: string,
+  known: readonly string[],
+  groups: Readonly<Record<string, readonly string[]>> = {},
+): string[] {
+  const groupNames = Object.keys(groups);
+  const tokens = parseNameList('candidates', value, [...known, ...groupNames], 'candidate');
+  const out: string[] = [];
+  for (const token of tokens) {
+    const members = groups[token];
+    for (const m of members ?? [token]) if (!out.includes(m)) out.push(m);
+  }
+  return out;
 }
 
 function parseRate(option: string, text: string, whole: string): number {
@@ -508,6 +549,7 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
     options.candidates = parseCandidateList(
       values.candidates,
       ctx.candidates.map((c) => c.key),
+      ctx.candidateGroups,
     );
   }
   if (values.variations !== undefined) {

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CANDIDATES } from '../candidates/registry.js';
+import { CANDIDATE_GROUPS, CANDIDATES } from '../candidates/registry.js';
 import { reportIndexHtml, splitTraced, suiteReportHtml, withTraces } from '../report/cli-hook.js';
 import type { Trace } from '../report/trace.js';
 import { type AnySuite, SUITES } from '../suites/index.js';
@@ -78,6 +78,7 @@ export async function main(
     command = parseCommandLine(argv, {
       suites: io.suites,
       candidates: CANDIDATES.map((c) => ({ key: c.key, description: c.description })),
+      candidateGroups: CANDIDATE_GROUPS,
       maxJobs: Math.max(1, io.cores),
       cwd: io.cwd,
     });

@@ -16,6 +16,10 @@
  *     (20 / 3 / 10 s / 1), async edges keep BAU. The breaker is consulted
  *     first; a limiter rejection cancels the breaker's admission.
  *
+ * - A peer candidate (any key of the registry's `peers` group, e.g. `aimd`,
+ *   `opossum-tuned`): not in the published table; placed like Levee, one
+ *   instance inbound and one per outbound edge per replica.
+ *
  * A governor instance set belongs to one replica; `NodeGovernor` keeps one per
  * live replica (new ones cold), picks them round-robin and drops them all
  * when the node crashes. The token bucket is also refilled when an admitted
@@ -28,6 +32,9 @@
  * summed per role (inbound, edge) until the instance dies or the run ends.
  */
 import { Levee } from '@leveejs/levee';
+import type { Candidate } from '../candidates/candidate.js';
+import { PEER_CANDIDATES, PEER_KEYS, type PeerKey } from '../candidates/peers/index.js';
+import { createCandidate } from '../candidates/registry.js';
 import { STATIC_BAU, StaticCB, type StaticCBConfig } from '../candidates/static-cb.js';
 import type { Topology } from './topology.js';
 
@@ -43,7 +50,16 @@ export interface ReplicaGovernor {
   edgeDone(edge: number, t: number, ok: boolean, durationNs: number): void;
 }
 
-export type GovernorKind = 'levee' | 'no-gov' | 'static-limiter' | 'static-breaker' | 'static-full';
+/** The governors of the published mesh table. */
+export type PublishedGovernorKind =
+  | 'levee'
+  | 'no-gov'
+  | 'static-limiter'
+  | 'static-breaker'
+  | 'static-full';
+
+/** A published governor, or a peer candidate (by its registry key) used as a governor. */
+export type GovernorKind = PublishedGovernorKind | PeerKey;
 
 export const GOVERNOR_KINDS: readonly GovernorKind[] = Object.freeze([
   'no-gov',
@@ -51,6 +67,7 @@ export const GOVERNOR_KINDS: readonly GovernorKind[] = Object.freeze([
   'static-limiter',
   'static-full',
   'levee',
+  ...PEER_KEYS,
 ]);
 
 export const GOVERNOR_NAMES: Readonly<Record<GovernorKind, string>> = Object.freeze({
@@ -59,7 +76,16 @@ export const GOVERNOR_NAMES: Readonly<Record<GovernorKind, string>> = Object.fre
   'static-limiter': 'Static-Limiter',
   'static-full': 'Static-Full',
   levee: 'Levee',
+  ...(Object.fromEntries(PEER_CANDIDATES.map((c) => [c.key, c.displayName])) as Record<
+    PeerKey,
+    string
+  >),
 });
+
+/** True for a peer candidate used as a governor. */
+export function isPeerGovernor(kind: GovernorKind): kind is PeerKey {
+  return (PEER_KEYS as readonly string[]).includes(kind);
+}
 
 /** The SLO every Levee instance of the mesh is built with. */
 export const MESH_SLO = Object.freeze({ successRate: 0.9, timeoutMs: 1500 });
@@ -312,6 +338,43 @@ class LeveeReplica implements ReplicaGovernor {
   }
 }
 
+/**
+ * A peer candidate as a governor (`levee-bench mesh --governors aimd,...`):
+ * like Levee, one instance guards the replica's inbound admissions and one
+ * each of its outbound edges, each built as the closed-loop suites build it
+ * (the SRE throttle with the mesh SLO, K = 1/0.90). Outcomes go to the
+ * instance that admitted the call, with the call's duration.
+ */
+class CandidateReplica implements ReplicaGovernor {
+  readonly #inbound: Candidate;
+  readonly #edges: Candidate[] = [];
+
+  constructor(kind: PeerKey, edges: number) {
+    const make = (): Candidate => createCandidate(kind, { slo: MESH_SLO });
+    this.#inbound = make();
+    for (let i = 0; i < edges; i++) this.#edges.push(make());
+  }
+
+  admit(t: number): boolean {
+    return this.#inbound.start(t);
+  }
+
+  done(t: number, ok: boolean, durationNs: number): void {
+    if (ok) this.#inbound.success(t, durationNs);
+    else this.#inbound.fail(t, durationNs);
+  }
+
+  edgeAdmit(edge: number, t: number): boolean {
+    return this.#edges[edge]!.start(t);
+  }
+
+  edgeDone(edge: number, t: number, ok: boolean, durationNs: number): void {
+    const c = this.#edges[edge]!;
+    if (ok) c.success(t, durationNs);
+    else c.fail(t, durationNs);
+  }
+}
+
 /** Creates replica governors of one kind for a topology. */
 export class GovernorFactory {
   readonly kind: GovernorKind;
@@ -333,6 +396,7 @@ export class GovernorFactory {
   /** A fresh (cold) governor set for a replica of `node`, created at `now`. */
   create(node: number, now: number): ReplicaGovernor {
     const edges = this.#topology.edges[node]!;
+    if (isPeerGovernor(this.kind)) return new CandidateReplica(this.kind, edges.length);
     switch (this.kind) {
       case 'no-gov':
         return NO_GOV;

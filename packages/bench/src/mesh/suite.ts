@@ -48,6 +48,16 @@ const COST_PER_ARRIVAL: Readonly<Record<GovernorKind, number>> = {
   'static-limiter': 20,
   'static-full': 17,
   levee: 24,
+  // Peers as governors (full run: limiters ~4-6 s, cockatiel ~8 s, opossum ~25 s).
+  gradient2: 20,
+  aimd: 20,
+  vegas: 20,
+  'envoy-gradient': 20,
+  'sre-throttle': 20,
+  'cockatiel-default': 30,
+  'cockatiel-tuned': 30,
+  'opossum-default': 80,
+  'opossum-tuned': 80,
 };
 
 export const runMeshJobRunner: JobRunner<MeshJob, MeshResult> = (params, onProgress) =>
@@ -89,9 +99,27 @@ export function parseGovernors(value: string): GovernorKind[] {
 }
 
 function governorsOf(options: MeshSuiteOptions): GovernorKind[] {
-  return options.governors === undefined
-    ? [...MESH_DEFAULT_GOVERNORS]
-    : parseGovernors(options.governors.join(','));
+  if (options.governors !== undefined) return parseGovernors(options.governors.join(','));
+  if (options.candidates !== undefined) return governorsForCandidates(options.candidates);
+  return [...MESH_DEFAULT_GOVERNORS];
+}
+
+/**
+ * The governors standing in for a `--candidates` list (`levee-bench all`):
+ * `no-cb` → No-Gov; `static-bau` or `static-peak` → the three static
+ * governors; `levee` → Levee; each peer → itself as a governor. Published
+ * ones in the published order, then the peers in the order given.
+ */
+export function governorsForCandidates(candidates: readonly string[]): GovernorKind[] {
+  const has = (c: string): boolean => candidates.includes(c);
+  const anyStatic = has('static-bau') || has('static-peak');
+  const published = MESH_DEFAULT_GOVERNORS.filter((g) =>
+    g === 'no-gov' ? has('no-cb') : g === 'levee' ? has('levee') : anyStatic,
+  );
+  const peers = candidates.filter((c): c is GovernorKind =>
+    (GOVERNOR_KINDS as readonly string[]).includes(c),
+  );
+  return [...published, ...peers.filter((g) => !published.includes(g))];
 }
 
 function phasesOf(options: MeshSuiteOptions): string {

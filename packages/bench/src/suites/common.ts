@@ -128,11 +128,9 @@ export function closedLoopJob(
   return { runner: 'closed-loop', params, label, cost: jobCost(candidate, specs) };
 }
 
-/** Rough relative cost: expected arrivals, more for Levee. */
+/** Rough relative cost: expected arrivals times the candidate's `relativeCost`. */
 export function jobCost(candidate: string, specs: readonly LoadSpec[]): number {
-  return Math.round(
-    expectedRequests(specs) * (candidate === 'no-cb' ? 0.8 : usesSlo(candidate) ? 1.5 : 1),
-  );
+  return Math.round(expectedRequests(specs) * (getCandidate(candidate).relativeCost ?? 1));
 }
 
 /** Display name of a candidate key. */

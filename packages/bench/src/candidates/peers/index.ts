@@ -26,6 +26,20 @@ export { OpossumCandidate } from './opossum.js';
 export { SreThrottle } from './sre-throttle.js';
 export { VegasLimiter } from './vegas.js';
 
+/** Keys of the peer candidates, in registry order. */
+export const PEER_KEYS = [
+  'opossum-default',
+  'opossum-tuned',
+  'cockatiel-default',
+  'cockatiel-tuned',
+  'gradient2',
+  'aimd',
+  'vegas',
+  'envoy-gradient',
+  'sre-throttle',
+] as const;
+export type PeerKey = (typeof PEER_KEYS)[number];
+
 /** Seed of the limiters that draw random numbers (Vegas, Envoy, SRE). */
 export const PEER_SEED = 20241225;
 
@@ -34,9 +48,10 @@ export function createSreThrottle({ slo }: CandidateOptions): Candidate {
   return new SreThrottle({ k: 1 / slo.successRate, seed: PEER_SEED });
 }
 
-export const PEER_CANDIDATES: readonly CandidateEntry[] = [
+export const PEER_CANDIDATES: readonly (CandidateEntry & { key: PeerKey })[] = [
   {
     key: 'opossum-default',
+    relativeCost: 5,
     displayName: 'Opossum-Default',
     description: 'opossum 9.0.0 with its documented defaults (>50% errors in 10 s, 30 s reset)',
     ignoresSlo: true,
@@ -44,6 +59,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'opossum-tuned',
+    relativeCost: 5,
     displayName: 'Opossum-Tuned',
     description:
       'opossum 9.0.0 set for this traffic (1.5 s timeout, >20% of >=100 calls, 5 s reset)',
@@ -52,6 +68,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'cockatiel-default',
+    relativeCost: 3,
     displayName: 'Cockatiel-Default',
     description: 'cockatiel 3.2.1 README breaker (5 consecutive failures, half-open after 10 s)',
     ignoresSlo: true,
@@ -59,6 +76,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'cockatiel-tuned',
+    relativeCost: 3,
     displayName: 'Cockatiel-Tuned',
     description:
       'cockatiel 3.2.1 set for this traffic (>20% in 10 s, 2-30 s exponential half-open)',
@@ -67,6 +85,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'gradient2',
+    relativeCost: 1.5,
     displayName: 'Gradient2',
     description: 'Netflix Gradient2 adaptive limit (init/min 20, max 200)',
     ignoresSlo: true,
@@ -74,6 +93,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'aimd',
+    relativeCost: 1.5,
     displayName: 'AIMD',
     description: 'Netflix AIMD adaptive limit (init/min 20, max 200, x0.9 on drop)',
     ignoresSlo: true,
@@ -81,6 +101,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'vegas',
+    relativeCost: 1.5,
     displayName: 'Vegas',
     description: 'Netflix Vegas adaptive limit (init 20, max 1000, log10 steps)',
     ignoresSlo: true,
@@ -88,6 +109,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'envoy-gradient',
+    relativeCost: 1.5,
     displayName: 'Envoy-Gradient',
     description: "Envoy's gradient controller (100 ms windows, minRTT every 60 s + jitter)",
     ignoresSlo: true,
@@ -95,6 +117,7 @@ export const PEER_CANDIDATES: readonly CandidateEntry[] = [
   },
   {
     key: 'sre-throttle',
+    relativeCost: 1.5,
     displayName: 'SRE-Throttle',
     description: 'Google SRE client-side throttling with K = 1/SLO over 2 minutes',
     create: (options) => createSreThrottle(options),

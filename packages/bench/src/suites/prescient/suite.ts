@@ -10,8 +10,8 @@
  * (src/suites/index.ts).
  */
 import { BENCH_SEED } from '../../workload/cyber-monday.js';
-import { expectedRequests, type LoadSpec } from '../../workload/load-spec.js';
-import { chosenCandidates, displayName } from '../common.js';
+import type { LoadSpec } from '../../workload/load-spec.js';
+import { chosenCandidates, displayName, jobCost } from '../common.js';
 import type { Job, Suite, SuiteOptions } from '../suite.js';
 import {
   checkSameStream,
@@ -90,13 +90,12 @@ from run to run (decision counts do not).`,
   jobs(options) {
     const specs = specsOf(options);
     const slo = sloOf(options);
-    const cost = Math.round(expectedRequests(specs));
     return chosenCandidates(options, DEFAULT_CANDIDATES).map(
       (candidate): Job<PrescientJob> => ({
         runner: PRESCIENT_RUNNER,
         params: { candidate, seed: options.seed, slo, workload: specs },
         label: `prescient / ${displayName(candidate)}`,
-        cost: candidate === 'levee' ? Math.round(cost * 1.5) : cost,
+        cost: jobCost(candidate, specs),
       }),
     );
   },
