@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCandidate } from '../src/candidates/registry.js';
+import type { GovernorKind } from '../src/mesh/governors.js';
+import { runMeshJob } from '../src/mesh/runner.js';
 import { type ClosedLoopResult, runClosedLoop } from '../src/orchestrator/closed-loop.js';
+import { MeshTraceRecorder } from '../src/report/mesh-trace.js';
 import { renderReport } from '../src/report/page.js';
 import { type Trace, TraceRecorder } from '../src/report/trace.js';
 import { cyberMonday } from '../src/workload/cyber-monday.js';
@@ -42,6 +45,35 @@ if (!hasChromium) {
 
 const CANDIDATES = ['levee', 'static-peak', 'no-cb'];
 const NAMES = ['Levee', 'Static-Peak', 'No-CB'];
+
+const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Keys of the charts whose plot area holds fewer than 200 coloured pixels. */
+async function blankCharts(page: import('playwright-core').Page): Promise<string[]> {
+  const coloured = await page.evaluate(() =>
+    window.__report.charts.map((u) => {
+      const { left, top, width, height } = u.bbox;
+      const px = u.ctx.getImageData(left, top, width, height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        const r = px[i]!;
+        const g = px[i + 1]!;
+        const b = px[i + 2]!;
+        if (px[i + 3]! > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 40) n++;
+      }
+      return { key: u.reportKey, n, w: width };
+    }),
+  );
+  return coloured.filter((c) => c.n <= 200 || c.w <= 300).map((c) => c.key);
+}
 
 describe.skipIf(!hasChromium)('the report page in headless Chromium', () => {
   let browser: import('playwright-core').Browser;
@@ -81,15 +113,7 @@ describe.skipIf(!hasChromium)('the report page in headless Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: BROWSER_ARGS,
     });
   }, 120_000);
 
@@ -236,4 +260,118 @@ describe.skipIf(!hasChromium)('the report page in headless Chromium', () => {
     expect(await page.locator('#controls').isVisible()).toBe(false);
     await page.close();
   }, 30_000);
+});
+
+const GOVERNORS: GovernorKind[] = ['no-gov', 'static-limiter', 'levee'];
+const GOVERNOR_LABELS = ['No-Gov', 'Static-Limiter', 'Levee'];
+
+describe.skipIf(!hasChromium)('the mesh report page in headless Chromium', () => {
+  let browser: import('playwright-core').Browser;
+  let dir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    const results = [];
+    const traces = [];
+    for (const governor of GOVERNORS) {
+      const recorder = new MeshTraceRecorder();
+      const result = runMeshJob({ governor, phases: 'A-B' }, undefined, recorder);
+      const trace = recorder.trace();
+      trace.candidate = result.candidate;
+      results.push({ candidate: result.candidate, meshDelta: result.meshDelta });
+      traces.push(trace);
+    }
+    const html = renderReport({
+      suite: 'mesh',
+      config: { seed: 20241225, phases: 'A-B' },
+      results,
+      traces,
+    });
+    dir = mkdtempSync(join(tmpdir(), 'levee-report-mesh-'));
+    const file = join(dir, 'mesh.html');
+    writeFileSync(file, html);
+    url = pathToFileURL(file).href;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: BROWSER_ARGS,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('draws every chart, names every governor, zooms in sync, overlays as picked', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
+    });
+    page.on('pageerror', (err) => problems.push(String(err)));
+    page.on('request', (req) => requests.push(req.url()));
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready !== '0', null, {
+      timeout: 20_000,
+    });
+    expect(await page.evaluate(() => document.body.dataset.ready)).toBe('1');
+
+    // 3 comparison charts + requests, outcomes, replicas and calls per governor.
+    const keys = await page.evaluate(() => window.__report.charts.map((u) => u.reportKey));
+    expect(keys).toHaveLength(3 + 4 * GOVERNORS.length);
+    for (const name of GOVERNOR_LABELS) {
+      for (const chart of ['requests', 'outcomes', 'replicas', 'calls']) {
+        expect(keys).toContain(`${name}/${chart}`);
+      }
+    }
+    expect(await blankCharts(page)).toEqual([]);
+
+    const legends = await page.locator('.u-legend').allTextContents();
+    for (const name of GOVERNOR_LABELS) {
+      expect(
+        legends.some((t) => t.includes(name)),
+        name,
+      ).toBe(true);
+      expect(await page.locator(`section.run[data-run="${name}"] h3`).textContent()).toContain(
+        name,
+      );
+    }
+    // The node legend of a replicas chart names the nodes.
+    const replicas = await page.locator('[data-chart="No-Gov/replicas"] .u-legend').textContent();
+    for (const node of ['edge-api', 'catalog', 'db', 'audit', 'nodes down']) {
+      expect(replicas).toContain(node);
+    }
+
+    // Zoom one chart: all follow, and the picker toggles a governor in every comparison chart.
+    const over = page.locator('[data-chart="Levee/outcomes"] .u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = (await over.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 4 });
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(
+      () => window.__report.charts.every((u) => u.scales.x.max < 300 && u.scales.x.min > 100),
+      null,
+      { timeout: 5000 },
+    );
+    const shown = () =>
+      page.evaluate(() =>
+        window.__report.charts
+          .filter((c) => c.reportKey.startsWith('compare/'))
+          .map((u) => u.series.filter((s) => s.label === 'Levee').map((s) => s.show)),
+      );
+    expect(await shown()).toEqual([[false], [false], [false]]);
+    await page.locator('#picker input[data-run="Levee"]').check();
+    expect(await shown()).toEqual([[true], [true], [true]]);
+
+    expect(problems).toEqual([]);
+    expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
+    await page.close();
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { inlineExecutor } from '../src/cli/executor.js';
 import { type CliEnvironment, main } from '../src/cli/main.js';
+import { decodeColumn } from '../src/report/encode.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levee-report-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,6 +35,19 @@ function runLabels(html: string): string[] {
   const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
   const data = JSON.parse(m![1]!) as { runs: Array<{ label: string }> };
   return data.runs.map((r) => r.label);
+}
+
+interface PageData {
+  seconds: number;
+  clockStartS: number | null;
+  blobs: string[];
+  layout: { id: string; marks?: Array<{ atS: number; label: string }> };
+  runs: Array<{ label: string; fullCols: Record<string, [number, number]> }>;
+}
+
+function pageData(html: string): PageData {
+  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  return JSON.parse(m![1]!) as PageData;
 }
 
 const COMMON = ['--specs', '1-6', '--candidates', 'levee,static-peak'];
@@ -79,6 +93,89 @@ describe('levee-bench --report', () => {
     expect(sweep.length).toBeGreaterThanOrEqual(2);
     expect(sweep.some((l) => l.includes('Levee'))).toBe(true);
   }, 120_000);
+
+  test.each([
+    {
+      suite: 'cooperation',
+      args: ['--specs', '1-3', '--candidates', 'levee,static-peak'],
+      labels: ['Levee x 100', 'Static-Peak x 100'],
+      columns: ['offered', 'admitted', 'capacity', 'successes', 'failures', 'throttled', 'down'],
+      leveeColumns: ['limit', 'inflight', 'limiting'],
+      clock: true,
+    },
+    {
+      suite: 'prescient',
+      args: ['--specs', '1-3', '--candidates', 'levee,static-bau'],
+      labels: ['prescient / Levee', 'prescient / Static-BAU'],
+      columns: [
+        'offered',
+        'admitted',
+        'blocked',
+        'oracleBlock',
+        'bad',
+        'lost',
+        'totalPenalty',
+        'oracleOpen',
+      ],
+      leveeColumns: ['limit', 'inflight'],
+      clock: true,
+    },
+    {
+      suite: 'mesh',
+      args: ['--phases', 'A-B', '--governors', 'no-gov,static-limiter'],
+      labels: ['mesh / No-Gov', 'mesh / Static-Limiter'],
+      columns: [
+        'offered',
+        'admitted',
+        'blocked',
+        'successes',
+        'failures',
+        'replicas:edge-api',
+        'calls:db',
+        'down',
+      ],
+      leveeColumns: [],
+      clock: false,
+    },
+  ])(
+    '$suite: the page charts every run; tables and JSON as without it',
+    async ({ suite, args, labels, columns, leveeColumns, clock }) => {
+      const a = env();
+      const code = await main(
+        [suite, ...args, '--report', `${suite}.html`, '--json', `${suite}-with.json`],
+        a.io,
+      );
+      expect(code, a.stderr.join('')).toBe(0);
+      const html = readFileSync(join(dir, `${suite}.html`), 'utf8');
+      const data = pageData(html);
+      expect(data.layout.id).toBe(suite);
+      expect(data.runs.map((r) => r.label)).toEqual(labels);
+      expect(data.clockStartS !== null).toBe(clock);
+      for (const run of data.runs) {
+        const want = run.label.includes('Levee') ? [...columns, ...leveeColumns] : columns;
+        for (const name of want) {
+          const col = run.fullCols[name];
+          expect(col, `${run.label} ${name}`).toBeDefined();
+          const values = decodeColumn(data.blobs[col![0]]!, col![1]);
+          // Runs may end a second or two apart (the last completions); the page pads.
+          expect(values.length).toBeLessThanOrEqual(data.seconds);
+          expect(values.length).toBeGreaterThan(data.seconds - 3);
+        }
+        // Something was offered and admitted in every run.
+        const [blob, scale] = run.fullCols.admitted!;
+        expect(decodeColumn(data.blobs[blob]!, scale).some((v) => v > 0)).toBe(true);
+      }
+      if (suite === 'mesh') expect(data.layout.marks).toEqual([{ atS: 180, label: 'B surge' }]);
+
+      const b = env();
+      expect(await main([suite, ...args, '--json', `${suite}-without.json`], b.io)).toBe(0);
+      expect(b.stdout.join('')).toBe(a.stdout.join(''));
+      expect(readFileSync(join(dir, `${suite}-with.json`), 'utf8')).toBe(
+        readFileSync(join(dir, `${suite}-without.json`), 'utf8'),
+      );
+    },
+    60_000,
+  );
 
   test('is an option of the suites, not of all', async () => {
     const a = env();

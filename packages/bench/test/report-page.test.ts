@@ -13,14 +13,22 @@ import {
   encodeDeltaVarint,
 } from '../src/report/encode.js';
 import {
+  type ChartTrace,
+  closedLoopLayout,
+  meshLayout,
+  prescientLayout,
+} from '../src/report/layout.js';
+import {
   bucketMeans,
   buildPageData,
   objectsToTable,
   overviewBucket,
+  pageLayout,
   renderIndex,
   renderReport,
 } from '../src/report/page.js';
 import type { Trace, TraceColumns } from '../src/report/trace.js';
+import { RUNNERS } from '../src/suites/runners.js';
 import type { Job, SuiteOptions } from '../src/suites/suite.js';
 import { cyberMonday } from '../src/workload/cyber-monday.js';
 
@@ -231,6 +239,71 @@ describe('renderReport', () => {
   });
 });
 
+describe('layouts', () => {
+  const meshLike = (candidate: string): ChartTrace => ({
+    candidate,
+    seconds: 40,
+    crashes: [{ startS: 12.5, endS: 132.5, label: 'edge-api' }],
+    columns: {
+      offered: Uint32Array.from({ length: 40 }, () => 300),
+      admitted: Uint32Array.from({ length: 40 }, (_, i) => 300 - i),
+      'replicas:edge-api': Uint16Array.from({ length: 40 }, () => 5),
+      down: Float64Array.from({ length: 40 }, (_, i) => (i >= 12 ? 1 : 0)),
+      notInTheLayout: Float64Array.from({ length: 40 }, () => 1),
+    },
+    layout: meshLayout(
+      ['edge-api', 'db'],
+      ['edge-api'],
+      [
+        { startS: 0, label: 'A steady' },
+        { startS: 30, label: 'B surge' },
+      ],
+    ),
+  });
+
+  test('a trace that carries a layout: its columns, labelled crashes, marks and note', () => {
+    const html = renderReport({
+      suite: 'mesh',
+      config: {},
+      results: [{ candidate: 'No-Gov' }],
+      traces: [meshLike('No-Gov'), meshLike('Levee')],
+    });
+    const data = pageData(html) as ReturnType<typeof pageData> & {
+      layout: { id: string; marks: unknown; runCharts: Array<{ key: string }> };
+    };
+    expect(data.layout.id).toBe('mesh');
+    expect(data.layout.marks).toEqual([{ atS: 30, label: 'B surge' }]);
+    expect(data.layout.runCharts.map((c) => c.key)).toEqual([
+      'requests',
+      'outcomes',
+      'replicas',
+      'calls',
+    ]);
+    expect(data.runs[0]!.crashes).toEqual([[12.5, 132.5, 'edge-api']]);
+    expect(Object.keys(data.runs[0]!.fullCols).sort()).toEqual(
+      ['admitted', 'down', 'offered', 'replicas:edge-api'].sort(),
+    );
+    expect(html).toContain('Dashed lines mark the scenario');
+    expect(html).not.toContain('Capacity is the backend');
+  });
+
+  test('the closed-loop layout by default; one layout per page', () => {
+    const plain = syntheticTrace('Levee', 10);
+    expect(pageLayout([plain]).id).toBe('closed-loop');
+    expect(pageLayout([]).id).toBe('closed-loop');
+    expect(() => pageLayout([plain, meshLike('No-Gov')])).toThrow(/share a layout/);
+    expect(closedLoopLayout(100).runCharts.find((c) => c.key === 'limit')?.title).toMatch(
+      /summed over the 100 instances/,
+    );
+    expect(prescientLayout().compare.map((c) => c.key)).toEqual([
+      'admitted',
+      'penalty',
+      'bad',
+      'lost',
+    ]);
+  });
+});
+
 describe('objectsToTable', () => {
   test('columns are the union of flattened keys in first-seen order', () => {
     const t = objectsToTable([
@@ -272,13 +345,25 @@ describe('CLI hook', () => {
     expect(clockStart(options(0, false))).toBeUndefined();
   });
 
-  test('closed-loop jobs switch to the traced runner; traced results split back', () => {
+  test('jobs switch to their traced runners; traced results split back', () => {
     const jobs: Job[] = [
       { runner: 'closed-loop', params: { a: 1 }, label: 'Levee', cost: 1 },
       { runner: 'cooperation', params: { a: 2 }, label: 'Levee x100', cost: 1 },
+      { runner: 'prescient', params: { a: 3 }, label: 'prescient / Levee', cost: 1 },
+      { runner: 'mesh', params: { a: 4 }, label: 'mesh / Levee', cost: 1 },
+      { runner: 'something-else', params: { a: 5 }, label: 'x', cost: 1 },
     ];
     const traced = withTraces(jobs);
-    expect(traced.map((j) => j.runner)).toEqual(['closed-loop+trace', 'cooperation']);
+    expect(traced.map((j) => j.runner)).toEqual([
+      'closed-loop+trace',
+      'cooperation+trace',
+      'prescient+trace',
+      'mesh+trace',
+      'something-else',
+    ]);
+    for (const runner of traced.map((j) => j.runner).filter((r) => r.endsWith('+trace'))) {
+      expect(RUNNERS[runner], runner).toBeTypeOf('function');
+    }
     expect(traced[0]!.params).toBe(jobs[0]!.params);
     const trace = syntheticTrace('Levee', 10);
     expect(splitTraced({ tracedResult: { x: 1 }, trace })).toEqual({ result: { x: 1 }, trace });

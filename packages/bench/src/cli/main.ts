@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CANDIDATE_GROUPS, CANDIDATES } from '../candidates/registry.js';
 import { reportIndexHtml, splitTraced, suiteReportHtml, withTraces } from '../report/cli-hook.js';
-import type { Trace } from '../report/trace.js';
+import type { ChartTrace } from '../report/layout.js';
 import { type AnySuite, SUITES } from '../suites/index.js';
 import { formatScoreboard, scoreboardJson } from '../suites/scoreboard.js';
 import type { Job, ScoreboardRow, SuiteOptions } from '../suites/suite.js';
@@ -201,9 +201,9 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     command.suite,
   );
   const results = new Array<unknown>(distinct.length);
-  // HTML reports (--report FILE, or all --out DIR): closed-loop jobs also record traces.
+  // HTML reports (--report FILE, or all --out DIR): the jobs also record traces.
   const reporting = isAll ? command.out !== undefined : command.report !== undefined;
-  const traces = new Array<Trace | undefined>(distinct.length);
+  const traces = new Array<ChartTrace | undefined>(distinct.length);
   const finished = new Array<boolean>(distinct.length).fill(false);
   const finishedAt = new Array<number>(distinct.length).fill(0);
   const outputs: Array<{ json: unknown; scoreboard: ScoreboardRow[] }> = [];

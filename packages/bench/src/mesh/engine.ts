@@ -148,6 +148,34 @@ class Call {
   }
 }
 
+/**
+ * Hook for per-second recording (`MeshTraceRecorder` in src/report/): told of
+ * the events below as they happen; it only observes. `attach` is called once
+ * before the first event, `finish` once after the drain.
+ */
+export interface MeshTracer {
+  attach(run: {
+    /** Node names, in topology order. */
+    names: readonly string[];
+    /** Live replicas of each node at t = 0. */
+    replicas: readonly number[];
+    endNs: number;
+    /** Phase windows of the scenario. */
+    windows: Scenario['windows'];
+  }): void;
+  /** An entry request reached its entry node at `t`: admitted (or parked at a crashed node) or rejected. */
+  entry(t: number, admitted: boolean): void;
+  /** An entry request finished at `t`. */
+  result(t: number, ok: boolean): void;
+  /** Node `v`'s inbound governor admitted a call at `t`. */
+  admit(v: number, t: number): void;
+  crash(v: number, t: number): void;
+  recover(v: number, t: number): void;
+  /** Node `v`'s capacity tick at `t`, with its live replicas (0 while crashed). */
+  tick(v: number, t: number, live: number): void;
+  finish(): void;
+}
+
 /** Raw outcome of one engine run. */
 export interface EngineResult {
   combined: StreamScore;
@@ -184,6 +212,7 @@ export class MeshEngine {
   readonly #hopNs: number;
   readonly #timeoutNs: number;
   readonly #endNs: number;
+  readonly #tracer: MeshTracer | undefined;
   #events = 0;
   #ran = false;
 
@@ -192,8 +221,10 @@ export class MeshEngine {
     scenario: Scenario,
     factory: GovernorFactory,
     seed: number | bigint,
+    tracer?: MeshTracer,
   ) {
     this.#topo = topology;
+    this.#tracer = tracer;
     this.#scenario = scenario;
     const spec = topology.spec;
     this.#hopNs = spec.hopLatencyMs * 1e6;
@@ -243,6 +274,12 @@ export class MeshEngine {
     if (this.#ran) throw new Error('a MeshEngine runs only once');
     this.#ran = true;
     const q = this.#q;
+    this.#tracer?.attach({
+      names: this.#topo.names,
+      replicas: this.#nodes.map((n) => n.hpa.live),
+      endNs: this.#endNs,
+      windows: this.#scenario.windows,
+    });
     for (let slot = 0; slot < this.#rngs.length; slot++) this.#scheduleArrival(slot, 0);
     for (let v = 0; v < this.#nodes.length; v++)
       q.pushLane(LANE_TICK, TICK_NS, EV_TICK, v, undefined);
@@ -280,6 +317,7 @@ export class MeshEngine {
       this.#govs[v]!.resize(0, end);
     });
     const { combined, entries } = this.#scoring.finish();
+    this.#tracer?.finish();
     onProgress?.(1);
     return {
       combined,
@@ -339,13 +377,17 @@ export class MeshEngine {
     const node = this.#nodes[v]!;
     const entry = c.entrySlot;
     if (node.crashed) {
-      if (entry >= 0) this.#scoring.allowed(entry);
+      if (entry >= 0) {
+        this.#scoring.allowed(entry);
+        this.#tracer?.entry(t, true);
+      }
       return; // parked until the root deadline
     }
     const rep = this.#govs[v]!.admit(t);
     if (rep < 0) {
       if (entry >= 0) {
         this.#scoring.blocked(entry);
+        this.#tracer?.entry(t, false);
         c.finished = true;
         c.live = undefined;
       } else {
@@ -358,6 +400,11 @@ export class MeshEngine {
     c.admitAt = t;
     if (entry >= 0) this.#scoring.allowed(entry);
     this.#admitted[v]!++;
+    const tracer = this.#tracer;
+    if (tracer !== undefined) {
+      if (entry >= 0) tracer.entry(t, true);
+      tracer.admit(v, t);
+    }
     node.hpa.record(t);
     node.backlog++;
     if (node.backlog > node.peakBacklog) node.peakBacklog = node.backlog;
@@ -471,7 +518,10 @@ export class MeshEngine {
       }
       return;
     }
-    if (c.entrySlot >= 0) this.#scoring.result(c.entrySlot, t, ok);
+    if (c.entrySlot >= 0) {
+      this.#scoring.result(c.entrySlot, t, ok);
+      this.#tracer?.result(t, ok);
+    }
     c.live = undefined;
   }
 
@@ -489,12 +539,14 @@ export class MeshEngine {
     this.#nodes[v]!.crash(t);
     this.#govs[v]!.resize(0, t);
     this.#q.push(t + DOWNTIME_NS, EV_RECOVER, v, undefined);
+    this.#tracer?.crash(v, t);
   }
 
   #recover(v: number, t: number): void {
     const node = this.#nodes[v]!;
     node.restart(t, this.#endNs);
     this.#govs[v]!.resize(node.hpa.live, t);
+    this.#tracer?.recover(v, t);
   }
 
   #tick(v: number, t: number): void {
@@ -505,6 +557,9 @@ export class MeshEngine {
       const live = node.hpa.live;
       this.#govs[v]!.resize(live, t);
       if (live > this.#peakReplicas[v]!) this.#peakReplicas[v] = live;
+      this.#tracer?.tick(v, t, live);
+    } else {
+      this.#tracer?.tick(v, t, 0);
     }
     if (t < this.#endNs + this.#timeoutNs)
       this.#q.pushLane(LANE_TICK, t + TICK_NS, EV_TICK, v, undefined);

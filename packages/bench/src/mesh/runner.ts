@@ -3,7 +3,7 @@
  * scenario (BENCHMARKS.md §6), returning a plain, JSON-serialisable result
  * that depends only on the job (no wall-clock figures).
  */
-import { MeshEngine } from './engine.js';
+import { MeshEngine, type MeshTracer } from './engine.js';
 import {
   GOVERNOR_KINDS,
   GOVERNOR_NAMES,
@@ -91,7 +91,12 @@ export function normalizeMeshJob(job: MeshJob): Required<MeshJob> {
   return { governor: job.governor, seed, phases };
 }
 
-export function runMeshJob(job: MeshJob, onProgress?: (fractionDone: number) => void): MeshResult {
+/** Runs one job; `tracer` (optional) records per-second series without changing the result. */
+export function runMeshJob(
+  job: MeshJob,
+  onProgress?: (fractionDone: number) => void,
+  tracer?: MeshTracer,
+): MeshResult {
   const { governor, seed, phases } = normalizeMeshJob(job);
   const topology = buildTopology(STOREFRONT);
   const scenario = new Scenario(
@@ -100,7 +105,7 @@ export function runMeshJob(job: MeshJob, onProgress?: (fractionDone: number) => 
     phases,
   );
   const factory = new GovernorFactory(governor, topology);
-  const r = new MeshEngine(topology, scenario, factory, seed).run(onProgress);
+  const r = new MeshEngine(topology, scenario, factory, seed, tracer).run(onProgress);
   const result: MeshResult = {
     governor,
     candidate: GOVERNOR_NAMES[governor],

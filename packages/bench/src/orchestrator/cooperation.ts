@@ -33,6 +33,28 @@ export interface CooperationOptions {
   backend?: Partial<BackendConfig>;
   /** Called rarely (every 2^20 arrivals and once at the end) with the fraction done. */
   onProgress?: (fractionDone: number) => void;
+  /** Optional per-second recording (`FleetTraceRecorder` in src/report/trace.ts); off when absent. */
+  tracer?: CooperationTracer;
+}
+
+/**
+ * Hook for recording a run (it only observes): `attach` once before the first
+ * arrival; then `decided` after each arrival's instance decided (and before
+ * the request is submitted); `completed` after each completion was delivered to its
+ * instance; `finish` once after the drain. (Direct calls rather than
+ * wrapping 100 breakers keep the hot loop as it is.)
+ */
+export interface CooperationTracer {
+  attach(run: {
+    candidates: readonly Candidate[];
+    backend: Backend;
+    dispatcher: Dispatcher;
+    specs: readonly LoadSpec[];
+  }): void;
+  /** Instance `instance` decided on the arrival at `tNs` (before the backend saw the request). */
+  decided(instance: number, tNs: number, admitted: boolean): void;
+  completed(instance: number, tNs: number, ok: boolean): void;
+  finish(): void;
 }
 
 export interface CooperationResult extends ClosedLoopResult {
@@ -48,9 +70,11 @@ class Fleet implements CompletionSink {
   readonly inFlight: Int32Array;
   readonly scorer = new EpochScorer();
   readonly #breakers: Candidate[];
+  readonly #tracer: CooperationTracer | undefined;
 
-  constructor(breakers: Candidate[]) {
+  constructor(breakers: Candidate[], tracer: CooperationTracer | undefined) {
     this.#breakers = breakers;
+    this.#tracer = tracer;
     this.inFlight = new Int32Array(breakers.length);
   }
 
@@ -65,6 +89,7 @@ class Fleet implements CompletionSink {
     }
     this.inFlight[tag]!--;
     this.scorer.record(timeNs, ok);
+    if (this.#tracer !== undefined) this.#tracer.completed(tag, timeNs, ok);
   }
 }
 
@@ -76,7 +101,9 @@ export function runCooperation(opts: CooperationOptions): CooperationResult {
   const breakers = Array.from({ length: instances }, () => opts.candidate());
   const backend = new Backend(specs, seed, opts.backend ?? {});
   const dispatcher = new Dispatcher(specs, seed);
-  const fleet = new Fleet(breakers);
+  const tracer = opts.tracer;
+  tracer?.attach({ candidates: breakers, backend, dispatcher, specs });
+  const fleet = new Fleet(breakers, tracer);
   const inFlight = fleet.inFlight;
   const maxConcurrency = new Int32Array(instances);
 
@@ -93,7 +120,9 @@ export function runCooperation(opts: CooperationOptions): CooperationResult {
     if (++next === instances) next = 0;
     backend.advance(t, fleet);
     const breaker = breakers[i]!;
-    if (!breaker.start(t)) {
+    const admitted = breaker.start(t);
+    if (tracer !== undefined) tracer.decided(i, t, admitted);
+    if (!admitted) {
       blocked++;
     } else {
       allowed++;
@@ -107,6 +136,7 @@ export function runCooperation(opts: CooperationOptions): CooperationResult {
   }
   backend.advance(Number.POSITIVE_INFINITY, fleet);
   fleet.scorer.flush();
+  tracer?.finish();
   onProgress?.(1);
 
   let max = 0;

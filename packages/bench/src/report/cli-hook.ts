@@ -3,9 +3,10 @@
  * (DIR/index.html plus one page per suite), kept apart from src/cli so the
  * CLI needs only a few calls:
  *
- * 1. before running, `withTraces(jobs)` switches every `closed-loop` job to
- *    the `closed-loop+trace` runner (register `TRACED_RUNNERS` next to the
- *    suites' runners), which records a per-second trace alongside the result;
+ * 1. before running, `withTraces(jobs)` switches every `closed-loop`,
+ *    `cooperation`, `prescient` and `mesh` job to its traced runner
+ *    (`<runner>+trace`; register `TRACED_RUNNERS` next to the suites'
+ *    runners), which records a per-second trace alongside the result;
  * 2. when a job finishes, `splitTraced(result)` separates the trace from the
  *    result, so suites reduce exactly the results they always get;
  * 3. after a suite's `reduce`, `suiteReportHtml(...)` renders its page, and
@@ -15,20 +16,35 @@
  * `--report` prints the same tables and JSON as one without.
  */
 import { createCandidate } from '../candidates/registry.js';
+import { type MeshJob, type MeshResult, runMeshJob } from '../mesh/runner.js';
 import { type ClosedLoopResult, runClosedLoop } from '../orchestrator/closed-loop.js';
-import type { ClosedLoopParams } from '../suites/common.js';
+import { type CooperationResult, runCooperation } from '../orchestrator/cooperation.js';
+import type { ClosedLoopParams, CooperationParams } from '../suites/common.js';
+import {
+  type PrescientCandidateResult,
+  type PrescientJob,
+  runPrescientJob,
+} from '../suites/prescient/run.js';
 import type { Job, ProgressListener, SuiteOptions, SuiteOutput } from '../suites/suite.js';
 import { LEAD_IN_S, TIMEOUT_MS } from '../workload/cyber-monday.js';
+import type { ChartTrace } from './layout.js';
+import { MeshTraceRecorder } from './mesh-trace.js';
 import { type ReportTrace, renderIndex, renderReport } from './page.js';
-import { type Trace, TraceRecorder } from './trace.js';
+import { PrescientTraceRecorder } from './prescient-trace.js';
+import { FleetTraceRecorder, TraceRecorder } from './trace.js';
 
 /** Runner name of a traced closed-loop simulation. */
 export const TRACED_CLOSED_LOOP = 'closed-loop+trace';
 
-/** What the traced runner returns: the usual result plus the trace. */
-export interface TracedResult {
-  tracedResult: ClosedLoopResult;
-  trace: Trace;
+/** Runner names of the traced simulations of the other suites. */
+export const TRACED_COOPERATION = 'cooperation+trace';
+export const TRACED_PRESCIENT = 'prescient+trace';
+export const TRACED_MESH = 'mesh+trace';
+
+/** What a traced runner returns: the usual result plus the trace. */
+export interface TracedResult<R = ClosedLoopResult> {
+  tracedResult: R;
+  trace: ChartTrace;
 }
 
 /** The SLO used to build candidates that ignore it (as the untraced runner does). */
@@ -52,16 +68,69 @@ export function runTracedClosedLoopJob(
   return { tracedResult, trace: recorder.trace() };
 }
 
+/** Runs a `cooperation` job's params with a `FleetTraceRecorder`; the result is the untraced run's. */
+export function runTracedCooperationJob(
+  params: CooperationParams,
+  onProgress: ProgressListener,
+): TracedResult<CooperationResult> {
+  const slo = params.slo ?? UNUSED_SLO;
+  const recorder = new FleetTraceRecorder();
+  const tracedResult = runCooperation({
+    specs: params.specs,
+    seed: params.seed,
+    instances: params.instances,
+    backend: params.backend,
+    candidate: () => createCandidate(params.candidate, { slo }),
+    onProgress,
+    tracer: recorder,
+  });
+  return { tracedResult, trace: recorder.trace() };
+}
+
+/** Runs a `prescient` job with a `PrescientTraceRecorder`; the result is the untraced run's. */
+export function runTracedPrescientJob(
+  job: PrescientJob,
+  onProgress: ProgressListener,
+): TracedResult<PrescientCandidateResult> {
+  const recorder = new PrescientTraceRecorder();
+  const tracedResult = runPrescientJob(job, onProgress, recorder);
+  return { tracedResult, trace: recorder.trace() };
+}
+
+/** Runs a `mesh` job with a `MeshTraceRecorder`; the result is the untraced run's. */
+export function runTracedMeshJob(
+  job: MeshJob,
+  onProgress: ProgressListener,
+): TracedResult<MeshResult> {
+  const recorder = new MeshTraceRecorder();
+  const tracedResult = runMeshJob(job, onProgress, recorder);
+  const trace = recorder.trace();
+  trace.candidate = tracedResult.candidate;
+  return { tracedResult, trace };
+}
+
 /** Runners to add to `RUNNERS` (src/suites/runners.ts). */
 export const TRACED_RUNNERS = {
   [TRACED_CLOSED_LOOP]: runTracedClosedLoopJob,
+  [TRACED_COOPERATION]: runTracedCooperationJob,
+  [TRACED_PRESCIENT]: runTracedPrescientJob,
+  [TRACED_MESH]: runTracedMeshJob,
 } as const;
 
-/** `jobs` with every `closed-loop` job switched to the traced runner (other jobs unchanged). */
+/** The traced runner of each runner that has one. */
+const TRACED: Readonly<Record<string, string>> = {
+  'closed-loop': TRACED_CLOSED_LOOP,
+  cooperation: TRACED_COOPERATION,
+  prescient: TRACED_PRESCIENT,
+  mesh: TRACED_MESH,
+};
+
+/** `jobs` with every job that has a traced runner switched to it (other jobs unchanged). */
 export function withTraces(jobs: readonly Job[]): Job[] {
-  return jobs.map((job) =>
-    job.runner === 'closed-loop' ? { ...job, runner: TRACED_CLOSED_LOOP } : job,
-  );
+  return jobs.map((job) => {
+    const traced = Object.hasOwn(TRACED, job.runner) ? TRACED[job.runner] : undefined;
+    return traced === undefined ? job : { ...job, runner: traced };
+  });
 }
 
 function isTraced(result: unknown): result is TracedResult {
@@ -71,7 +140,7 @@ function isTraced(result: unknown): result is TracedResult {
 }
 
 /** The plain result (what the suite's `reduce` expects) and the trace, if the job recorded one. */
-export function splitTraced(result: unknown): { result: unknown; trace: Trace | undefined } {
+export function splitTraced(result: unknown): { result: unknown; trace: ChartTrace | undefined } {
   return isTraced(result)
     ? { result: result.tracedResult, trace: result.trace }
     : { result, trace: undefined };
@@ -108,7 +177,7 @@ export interface SuiteReportArgs {
   /** Plain results, in job order (after `splitTraced`). */
   results: readonly unknown[];
   /** Traces, in job order (undefined for jobs that record none). */
-  traces: readonly (Trace | undefined)[];
+  traces: readonly (ChartTrace | undefined)[];
   output: SuiteOutput;
 }
 
@@ -119,13 +188,15 @@ export function suiteReportHtml(args: SuiteReportArgs): string {
     ...(typeof r === 'object' && r !== null ? (r as object) : { value: r }),
   }));
   const traces: ReportTrace[] = [];
-  const seen = new Set<Trace>();
+  const seen = new Set<ChartTrace>();
   args.traces.forEach((trace, i) => {
     if (trace === undefined || seen.has(trace)) return;
     seen.add(trace);
     traces.push({ ...trace, label: args.jobs[i]?.label ?? trace.candidate });
   });
-  const clockStartS = clockStart(args.options);
+  // The mesh runs on its own 30-minute clock, not the workload's: elapsed time.
+  const elapsed = traces.some((t) => t.layout?.id === 'mesh');
+  const clockStartS = elapsed ? undefined : clockStart(args.options);
   return renderReport({
     suite: args.suite.name,
     description: args.suite.summary,

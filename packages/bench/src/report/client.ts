@@ -1,14 +1,18 @@
 /**
  * The report page's script, as text (it runs in the browser, after the
  * inlined uPlot). It reads the JSON in `#report-data`, inflates and decodes
- * the columns (see encode.ts), and draws:
+ * the columns (see encode.ts), and draws what the page's layout (layout.ts,
+ * `DATA.layout`) describes:
  *
- * - per run (candidate): requests/s (offered, admitted, capacity), completions/s
- *   (successes, failures, shed, queue drops), the inflight limit and inflight
- *   when the candidate reports them, and the backend (replicas, load EWMA);
- *   every per-run chart is shaded by the breaker's state share per pixel
- *   column and by backend downtime, with a marker at each crash;
- * - a comparison section overlaying the selected runs.
+ * - per run (candidate): the layout's run charts, e.g. for the closed loop
+ *   requests/s (offered, admitted, capacity), completions/s, the inflight
+ *   limit and inflight when the candidate reports them, and the backend;
+ *   every per-run chart is shaded by the layout's state-share columns per
+ *   pixel column (and downtime, and an optional strip along the top), with a
+ *   marker at each crash (labelled, e.g. with the mesh node);
+ * - a comparison section overlaying the selected runs (the layout's compare
+ *   charts; the picker toggles every series of a run);
+ * - on every chart, the layout's page-wide marks (the mesh's phase starts).
  *
  * All charts share one x scale: zooming (drag) or resetting (double-click) any
  * of them moves all the others, and the cursor is synchronised. When done the
@@ -17,8 +21,8 @@
  * sets `data-ready="error"`.
  *
  * The location hash takes options (for links and the README images):
- * `only=<run label>/<chart>` shows one chart (requests, outcomes, limit or
- * backend) without the controls, `h=` the chart height in px, `ymax=` a fixed
+ * `only=<run label>/<chart>` shows one chart (a run chart key of the layout,
+ * e.g. requests, outcomes, limit or backend) without the controls, `h=` the chart height in px, `ymax=` a fixed
  * top for the requests charts, `x0=`/`x1=` an initial zoom in seconds.
  *
  * Written as plain ES2020 in a raw string: no backticks and no dollar-brace
@@ -39,12 +43,14 @@ export const CLIENT_SCRIPT = String.raw`
   var charts = [];
   var syncing = false;
   var INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 14400, 21600, 43200, 86400];
-  var STATE_FILL = {
-    throttled: [245, 158, 11],
-    halfOpen: [147, 51, 234],
-    open: [220, 38, 38]
-  };
+  var LAYOUT = DATA.layout;
+  var SHADE = LAYOUT.shade;
   var DOWN_FILL = [17, 24, 39];
+  /** Columns whose prefix sums the shading reads. */
+  var SHADE_COLS = SHADE.states.map(function (st) { return st.col; });
+  if (SHADE.down) SHADE_COLS.push(SHADE.down);
+  if (SHADE.strip) SHADE_COLS.push(SHADE.strip.col);
+  var MARKS = LAYOUT.marks || [];
   /** Axis widths: every chart gets a right-hand axis or a gutter of the same width, so plots align. */
   var AXIS_SIZE = 60, LABEL_SIZE = 24;
 
@@ -62,6 +68,7 @@ export const CLIENT_SCRIPT = String.raw`
       var text = pad2(Math.floor(c / 3600)) + ':' + pad2(Math.floor(c / 60) % 60);
       return withSeconds ? text + ':' + pad2(c % 60) : text;
     }
+    if (DATA.seconds <= 7200) return Math.floor(s / 60) + ':' + pad2(s % 60);
     var h = Math.floor(s / 3600);
     var rest = h + ':' + pad2(Math.floor(s / 60) % 60);
     return withSeconds ? rest + ':' + pad2(s % 60) : rest;
@@ -152,7 +159,7 @@ export const CLIENT_SCRIPT = String.raw`
         var data = {};
         keys.forEach(function (k, j) { data[k] = unvarint(bytes[j], info.len, cols[k][1]); });
         var prefix = {};
-        ['throttled', 'halfOpen', 'open', 'down'].forEach(function (k) {
+        SHADE_COLS.forEach(function (k) {
           var col = data[k];
           if (!col) return;
           var p = new Float64Array(info.len + 1);
@@ -197,7 +204,7 @@ export const CLIENT_SCRIPT = String.raw`
     return sum / (b - a);
   }
 
-  /** Background (drawn after the axes, before the series): breaker state share and backend downtime, per 2-pixel column. */
+  /** Background (drawn after the axes, before the series): state shares, downtime and the strip, per 2-pixel column. */
   function shadeHook(run) {
     return function (u) {
       var ctx = u.ctx, bb = u.bbox;
@@ -205,23 +212,35 @@ export const CLIENT_SCRIPT = String.raw`
       var lv = run[u.reportLevel];
       if (!lv || min == null || max == null || max <= min) return;
       var w = lv.width;
-      var step = Math.max(1, Math.round(2 * (window.devicePixelRatio || 1)));
+      var dpr = window.devicePixelRatio || 1;
+      var step = Math.max(1, Math.round(2 * dpr));
+      var stripH = Math.round(5 * dpr);
       var perPx = (max - min) / bb.width;
+      var downP = SHADE.down ? lv.prefix[SHADE.down] : null;
+      var stripP = SHADE.strip ? lv.prefix[SHADE.strip.col] : null;
       ctx.save();
       for (var x = 0; x < bb.width; x += step) {
         var a = (min + x * perPx) / w, b = (min + (x + step) * perPx) / w;
-        var down = lv.prefix.down ? meanOver(lv.prefix.down, a, b) : 0;
+        if (stripP) {
+          var on = meanOver(stripP, a, b);
+          if (on > 0.002) {
+            ctx.fillStyle = 'rgba(' + SHADE.strip.rgb.join(',') + ',' + (0.25 + 0.6 * on).toFixed(3) + ')';
+            ctx.fillRect(bb.left + x, bb.top, step, stripH);
+          }
+        }
+        var down = downP ? meanOver(downP, a, b) : 0;
         if (down > 0.002) {
           ctx.fillStyle = 'rgba(' + DOWN_FILL.join(',') + ',' + (0.12 + 0.5 * down).toFixed(3) + ')';
           ctx.fillRect(bb.left + x, bb.top, step, bb.height);
           continue;
         }
-        for (var key in STATE_FILL) {
-          var p = lv.prefix[key];
+        for (var k = 0; k < SHADE.states.length; k++) {
+          var st = SHADE.states[k];
+          var p = lv.prefix[st.col];
           if (!p) continue;
           var share = meanOver(p, a, b);
           if (share > 0.002) {
-            ctx.fillStyle = 'rgba(' + STATE_FILL[key].join(',') + ',' + (0.08 + 0.3 * share).toFixed(3) + ')';
+            ctx.fillStyle = 'rgba(' + st.rgb.join(',') + ',' + (0.08 + 0.3 * share).toFixed(3) + ')';
             ctx.fillRect(bb.left + x, bb.top, step, bb.height);
           }
         }
@@ -237,7 +256,7 @@ export const CLIENT_SCRIPT = String.raw`
       var ctx = u.ctx, bb = u.bbox;
       var dpr = window.devicePixelRatio || 1;
       var min = u.scales.x.min, max = u.scales.x.max;
-      var lastLabel = -1e9;
+      var lastLabelEnd = -1e9;
       ctx.save();
       ctx.fillStyle = '#b91c1c';
       ctx.strokeStyle = '#b91c1c';
@@ -246,6 +265,7 @@ export const CLIENT_SCRIPT = String.raw`
       for (var i = 0; i < run.crashes.length; i++) {
         var s = run.crashes[i][0];
         if (s < min || s > max) continue;
+        var label = run.crashes[i][2] || 'crash';
         var x = u.valToPos(s, 'x', true);
         var size = 5 * dpr;
         ctx.beginPath();
@@ -261,13 +281,42 @@ export const CLIENT_SCRIPT = String.raw`
         ctx.lineWidth = dpr;
         ctx.stroke();
         ctx.globalAlpha = 1;
-        if (x - lastLabel > 44 * dpr) {
-          ctx.fillText('crash', x + 3 * dpr, bb.top + 2 * size);
-          lastLabel = x;
+        if (x > lastLabelEnd + 4 * dpr) {
+          ctx.fillText(label, x + 3 * dpr, bb.top + 2 * size);
+          lastLabelEnd = x + 3 * dpr + ctx.measureText(label).width;
         }
       }
       ctx.restore();
     };
+  }
+
+  /** Foreground: the layout's page-wide marks (e.g. phase starts), a dashed line and a label. */
+  function marksHook(u) {
+    var ctx = u.ctx, bb = u.bbox;
+    var dpr = window.devicePixelRatio || 1;
+    var min = u.scales.x.min, max = u.scales.x.max;
+    var lastLabelEnd = -1e9;
+    ctx.save();
+    ctx.strokeStyle = '#6b7280';
+    ctx.fillStyle = '#374151';
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 3 * dpr]);
+    ctx.font = (10 * dpr) + 'px system-ui, sans-serif';
+    ctx.textBaseline = 'bottom';
+    for (var i = 0; i < MARKS.length; i++) {
+      var s = MARKS[i].atS;
+      if (s < min || s > max) continue;
+      var x = Math.round(u.valToPos(s, 'x', true)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(x, bb.top);
+      ctx.lineTo(x, bb.top + bb.height);
+      ctx.stroke();
+      if (x > lastLabelEnd + 4 * dpr) {
+        ctx.fillText(MARKS[i].label, x + 3 * dpr, bb.top + bb.height - 2 * dpr);
+        lastLabelEnd = x + 3 * dpr + ctx.measureText(MARKS[i].label).width;
+      }
+    }
+    ctx.restore();
   }
 
   function syncX(u, key) {
@@ -340,6 +389,7 @@ export const CLIENT_SCRIPT = String.raw`
       axes.push({ scale: 'y', side: 1, size: AXIS_SIZE + LABEL_SIZE, values: function () { return []; }, grid: { show: false }, ticks: { show: false } });
     }
     var hooks = { setScale: [syncX], drawAxes: [], draw: [] };
+    if (MARKS.length) hooks.draw.push(marksHook);
     if (extra.run) {
       hooks.drawAxes.push(shadeHook(extra.run));
       hooks.draw.push(crashHook(extra.run));
@@ -439,58 +489,68 @@ export const CLIENT_SCRIPT = String.raw`
       if (key) sec.appendChild(key);
     }
     var want = function (k) { return !ONLY || ONLY === run.label + '/' + k; };
-    var d = function (level) { return run[level].data; };
+    LAYOUT.runCharts.forEach(function (spec) {
+      if (spec.needs && !run.fullCols[spec.needs]) return;
+      if (!want(spec.key)) return;
+      var specs = spec.series.filter(function (s) { return run.fullCols[s.col]; });
+      chart(sec, run.label + '/' + spec.key, run.label + ' \u2014 ' + spec.title, specs.map(function (s) { return seriesOf(s, s.label, s.color); }), function (lv) {
+        var c = run[lv].data;
+        return [xsOf(lv)].concat(specs.map(function (s) { return s.zeroAsGap ? zeroAsGap(c[s.col]) : c[s.col]; }));
+      }, {
+        run: run, yLabel: spec.yLabel, ymax: spec.ymaxOption ? YMAX : 0,
+        y2: specs.some(function (s) { return s.y2; }), y2Label: spec.y2Label
+      });
+    });
+  }
 
-    if (want('requests')) chart(sec, run.label + '/requests', run.label + ' \u2014 offered, admitted and capacity (requests/s)', [
-      line('offered', '#9ca3af', { fill: 'rgba(156,163,175,0.18)' }),
-      line('admitted', '#2563eb', { fill: 'rgba(37,99,235,0.16)' }),
-      line('capacity', '#15803d', { width: 2, paths: stepped() })
-    ], function (lv) { var c = d(lv); return [xsOf(lv), c.offered, c.admitted, c.capacity]; }, { run: run, yLabel: 'requests/s', ymax: YMAX });
+  /** A uPlot series for a layout series spec. */
+  function seriesOf(s, label, color) {
+    var opts = {};
+    if (s.fill) opts.fill = s.fill;
+    if (s.width) opts.width = s.width;
+    if (s.dash) opts.dash = s.dash;
+    if (s.stepped) opts.paths = stepped();
+    if (s.hidden) opts.show = false;
+    if (s.y2) opts.scale = 'y2';
+    return line(label, color, opts);
+  }
 
-    if (want('outcomes')) chart(sec, run.label + '/outcomes', run.label + ' \u2014 completions (per second)', [
-      line('successes', '#16a34a'),
-      line('failures', '#dc2626'),
-      line('shed', '#ea580c', { show: false }),
-      line('queue drops', '#92400e', { show: false })
-    ], function (lv) { var c = d(lv); return [xsOf(lv), c.successes, c.failures, c.shed, c.queueDrops]; }, { run: run, yLabel: 'completions/s' });
-
-    if (run.fullCols.limit && want('limit')) chart(sec, run.label + '/limit', run.label + ' \u2014 inflight limit and inflight (sampled each second)', [
-      line('limit', '#7c3aed', { width: 1.5, paths: stepped() }),
-      line('inflight', '#2563eb')
-    ], function (lv) { var c = d(lv); return [xsOf(lv), zeroAsGap(c.limit), c.inflight]; }, { run: run, yLabel: 'requests' });
-
-    if (want('backend')) chart(sec, run.label + '/backend', run.label + ' \u2014 backend: live replicas and load EWMA', [
-      line('replicas', '#0f766e', { width: 1.5, paths: stepped() }),
-      line('load EWMA', '#b45309', { scale: 'y2' })
-    ], function (lv) { var c = d(lv); return [xsOf(lv), c.replicas, c.load]; }, { run: run, yLabel: 'replicas', y2: true, y2Label: 'load (1 = pool full)' });
+  /** A column of a run at a level, or a column of gaps when the run has none. */
+  var gapCols = {};
+  function columnOf(run, lv, col) {
+    var c = run[lv].data[col];
+    if (c) return c;
+    var n = LEVELS[lv].len;
+    return gapCols[lv] || (gapCols[lv] = new Array(n).fill(null));
   }
 
   function compareSection() {
     var sec = document.getElementById('compare');
     var picker = document.getElementById('picker');
     var runs = DATA.runs;
-    var admitted = [line('offered', '#9ca3af', { fill: 'rgba(156,163,175,0.15)' })];
-    var ok = [], bad = [];
-    runs.forEach(function (run) {
-      admitted.push(line(run.label, run.color, { width: 1 }));
-      admitted.push(line(run.label + ' capacity', run.color, { width: 1.5, dash: [6, 4], paths: stepped() }));
-      ok.push(line(run.label, run.color));
-      bad.push(line(run.label, run.color));
-    });
-    var pick = function (lv, name) { return runs.map(function (run) { return run[lv].data[name]; }); };
     var body = document.createElement('div');
     sec.appendChild(body);
-    var cA = chart(body, 'compare/admitted', 'Admitted requests per second (dashed: each backend\u2019s capacity)', admitted, function (lv) {
-      var out = [xsOf(lv), runs[0][lv].data.offered];
-      runs.forEach(function (run) { out.push(run[lv].data.admitted, run[lv].data.capacity); });
-      return out;
-    }, { yLabel: 'requests/s' });
-    var cS = chart(body, 'compare/successes', 'Successes per second', ok, function (lv) {
-      return [xsOf(lv)].concat(pick(lv, 'successes'));
-    }, { yLabel: 'successes/s' });
-    var cF = chart(body, 'compare/failures', 'Failures per second', bad, function (lv) {
-      return [xsOf(lv)].concat(pick(lv, 'failures'));
-    }, { yLabel: 'failures/s' });
+    /** Per comparison chart: the chart and, per run, the indices of its series. */
+    var built = LAYOUT.compare.map(function (spec) {
+      var shared = (spec.shared || []).filter(function (s) { return runs[0].fullCols[s.col]; });
+      var series = shared.map(function (s) { return seriesOf(s, s.label, s.color); });
+      var owned = runs.map(function () { return []; });
+      runs.forEach(function (run, i) {
+        spec.perRun.forEach(function (s) {
+          owned[i].push(1 + series.length);
+          series.push(seriesOf(s, run.label + s.label, s.color || run.color));
+        });
+      });
+      var u = chart(body, 'compare/' + spec.key, spec.title, series, function (lv) {
+        var out = [xsOf(lv)];
+        shared.forEach(function (s) { out.push(columnOf(runs[0], lv, s.col)); });
+        runs.forEach(function (run) {
+          spec.perRun.forEach(function (s) { out.push(columnOf(run, lv, s.col)); });
+        });
+        return out;
+      }, { yLabel: spec.yLabel });
+      return { u: u, owned: owned };
+    });
     runs.forEach(function (run, i) {
       var label = document.createElement('label');
       var box = document.createElement('input');
@@ -499,10 +559,9 @@ export const CLIENT_SCRIPT = String.raw`
       box.dataset.run = run.label;
       var apply = function () {
         var show = box.checked;
-        cA.setSeries(2 + 2 * i, { show: show });
-        cA.setSeries(3 + 2 * i, { show: show });
-        cS.setSeries(1 + i, { show: show });
-        cF.setSeries(1 + i, { show: show });
+        built.forEach(function (b) {
+          b.owned[i].forEach(function (idx) { b.u.setSeries(idx, { show: show }); });
+        });
       };
       box.addEventListener('change', apply);
       var swatch = document.createElement('span');

@@ -1,5 +1,18 @@
-/** The HTML report: per-second traces of closed-loop runs and the pages that chart them. */
+/** The HTML report: per-second traces of the suites' runs and the pages that chart them. */
 export { decodeColumn, encodeColumn } from './encode.js';
+export {
+  type ChartSpec,
+  type ChartTrace,
+  type ColumnSpec,
+  type CompareSpec,
+  closedLoopLayout,
+  meshLayout,
+  type PageLayout,
+  prescientLayout,
+  type SeriesSpec,
+  type TraceColumn,
+} from './layout.js';
+export { type MeshTrace, MeshTraceRecorder } from './mesh-trace.js';
 export {
   escapeHtml,
   type IndexEntry,
@@ -11,6 +24,12 @@ export {
   renderReport,
 } from './page.js';
 export {
+  PrescientRecordingCandidate,
+  type PrescientTrace,
+  PrescientTraceRecorder,
+} from './prescient-trace.js';
+export {
+  FleetTraceRecorder,
   meanServiceSeconds,
   RecordingCandidate,
   TRACE_STATES,
@@ -18,5 +37,6 @@ export {
   type TraceColumns,
   type TraceCrash,
   TraceRecorder,
+  TraceTable,
   traceTransferList,
 } from './trace.js';

@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { CLIENT_SCRIPT } from './client.js';
 import { encodeColumn } from './encode.js';
-import type { Trace, TraceColumns } from './trace.js';
+import { type ChartTrace, closedLoopLayout, type PageLayout } from './layout.js';
 
 /** A prepared table: a title, column headers and rows of cells. */
 export interface ReportTable {
@@ -29,8 +29,12 @@ export interface ReportTable {
   rows: readonly (readonly (string | number | null)[])[];
 }
 
-/** A trace with the label it is shown under (defaults to the candidate's name). */
-export type ReportTrace = Trace & { label?: string; summary?: string };
+/**
+ * A trace with the label it is shown under (defaults to the candidate's
+ * name). Any `ChartTrace`: a closed-loop `Trace`, or one that carries its
+ * own `layout` (cooperation, prescient, mesh).
+ */
+export type ReportTrace = ChartTrace & { label?: string; summary?: string };
 
 export interface ReportInput {
   /** Suite name, e.g. `closed-loop`. */
@@ -68,64 +72,12 @@ export interface IndexEntry {
   description?: string;
 }
 
-/** Per-column quantisation: stored integer = round(value × scale). */
-const COLUMN_SCALE: Readonly<Record<keyof TraceColumns, number>> = {
-  offered: 1,
-  admitted: 1,
-  blocked: 1,
-  successes: 1,
-  failures: 1,
-  shed: 1,
-  queueDrops: 1,
-  replicas: 1,
-  slots: 1,
-  load: 1000,
-  spec: 1,
-  capacity: 10,
-  crashes: 1,
-  down: 1000,
-  closed: 1000,
-  throttled: 1000,
-  halfOpen: 1000,
-  open: 1000,
-  limit: 1,
-  inflight: 1,
-};
-
-/** Quantisation of the overview means where it differs from 10 × the per-second scale. */
-const COARSE_SCALE: Partial<Record<keyof TraceColumns, number>> = {
-  load: 1000,
-  down: 1000,
-  throttled: 1000,
-  halfOpen: 1000,
-  open: 1000,
-  replicas: 100,
-};
-
-/** Columns the page draws (the others stay in the trace objects only). */
-const PAGE_COLUMNS: readonly (keyof TraceColumns)[] = [
-  'offered',
-  'admitted',
-  'capacity',
-  'successes',
-  'failures',
-  'shed',
-  'queueDrops',
-  'replicas',
-  'load',
-  'down',
-  'throttled',
-  'halfOpen',
-  'open',
-  'limit',
-  'inflight',
-];
-
 const KNOWN_COLORS: Readonly<Record<string, string>> = {
   Levee: '#2563eb',
   'Static-Peak': '#ea580c',
   'Static-BAU': '#7c3aed',
   'No-CB': '#4b5563',
+  'No-Gov': '#4b5563',
 };
 const PALETTE = ['#0891b2', '#be185d', '#65a30d', '#a16207', '#4338ca', '#0d9488', '#9f1239'];
 
@@ -286,7 +238,8 @@ interface PageRun {
   label: string;
   color: string;
   summary?: string;
-  crashes: [number, number][];
+  /** Crash markers: start and end (s), and a label when not `crash`. */
+  crashes: Array<[number, number] | [number, number, string]>;
   /** Per-second columns: name → [blob index, scale]. */
   fullCols: Record<string, [number, number]>;
   /** Bucket means (`bucket` seconds wide), or empty when `bucket` is 1. */
@@ -302,6 +255,8 @@ interface PageData {
   clockStartS: number | null;
   blobs: string[];
   runs: PageRun[];
+  /** What to chart (see layout.ts). */
+  layout: PageLayout;
 }
 
 /** Bucket widths (s) for the zoomed-out view; the smallest giving ≤ 2,500 points is used. */
@@ -354,6 +309,7 @@ export function buildPageData(
   clockStartS?: number,
   fullBudget = FULL_RESOLUTION_BUDGET,
 ): PageData {
+  const layout = pageLayout(traces);
   const seconds = traces.reduce((m, t) => Math.max(m, t.seconds), 0);
   const bucket = overviewBucket(seconds);
   const blobs: string[] = [];
@@ -384,14 +340,14 @@ export function buildPageData(
     let fullCols: Record<string, [number, number]> = {};
     const coarseCols: Record<string, [number, number]> = {};
     const fullEncoded: Array<[string, string, number]> = [];
-    for (const name of PAGE_COLUMNS) {
+    for (const [name, spec] of Object.entries(layout.columns)) {
       const column = trace.columns[name];
       if (column === undefined) continue;
-      const scale = COLUMN_SCALE[name];
+      const scale = spec.scale;
       fullEncoded.push([name, encodeColumn(column, scale), scale]);
       if (bucket > 1) {
-        const means = bucketMeans(column, seconds, bucket, name === 'limit');
-        coarseCols[name] = store(means, COARSE_SCALE[name] ?? scale * 10);
+        const means = bucketMeans(column, seconds, bucket, spec.positiveOnly === true);
+        coarseCols[name] = store(means, spec.coarseScale ?? scale * 10);
       }
     }
     const size = fullEncoded.reduce(
@@ -408,7 +364,9 @@ export function buildPageData(
     const run: PageRun = {
       label,
       color,
-      crashes: trace.crashes.map((c) => [c.startS, c.endS]),
+      crashes: trace.crashes.map((c) =>
+        c.label === undefined ? [c.startS, c.endS] : [c.startS, c.endS, c.label],
+      ),
       fullCols,
       coarseCols,
     };
@@ -416,7 +374,19 @@ export function buildPageData(
     if (trace.summary !== undefined) run.summary = trace.summary;
     return run;
   });
-  return { seconds, bucket, clockStartS: clockStartS ?? null, blobs, runs };
+  return { seconds, bucket, clockStartS: clockStartS ?? null, blobs, runs, layout };
+}
+
+/** The layout of a page's traces (closed-loop when they carry none); they must all share it. */
+export function pageLayout(traces: readonly ReportTrace[]): PageLayout {
+  const layout = traces[0]?.layout ?? closedLoopLayout();
+  for (const t of traces) {
+    const id = (t.layout ?? closedLoopLayout()).id;
+    if (id !== layout.id) {
+      throw new Error(`traces of one page must share a layout (got ${layout.id} and ${id})`);
+    }
+  }
+  return layout;
 }
 
 const STYLE = `
@@ -458,13 +428,16 @@ body.single main>:not(#runs){display:none}
 body[data-ready="error"] #status{color:#b91c1c;font-weight:600}
 `;
 
-const STATE_KEY = `<div class="key">
-<span><i class="swatch" style="background:rgba(245,158,11,.45)"></i>throttled</span>
-<span><i class="swatch" style="background:rgba(220,38,38,.45)"></i>open</span>
-<span><i class="swatch" style="background:rgba(147,51,234,.45)"></i>half-open</span>
-<span><i class="swatch" style="background:rgba(17,24,39,.5)"></i>backend down (crash), ▼ crash start</span>
-<span>shading strength = share of the pixel's time span</span>
-</div>`;
+/** The colour key of a layout's shading and markers. */
+function renderKey(layout: PageLayout): string {
+  const items = layout.key
+    .map(
+      (k) =>
+        `<span><i class="swatch" style="background:${escapeHtml(k.color)}"></i>${escapeHtml(k.label)}</span>`,
+    )
+    .join('\n');
+  return `<div class="key">\n${items}\n<span>shading strength = share of the pixel's time span</span>\n</div>`;
+}
 
 /** One suite's page: results table(s), configuration and, when traces are given, the charts. */
 export function renderReport(input: ReportInput): string {
@@ -475,19 +448,16 @@ export function renderReport(input: ReportInput): string {
       ? [...(input.results as readonly ReportTable[])]
       : [objectsToTable(input.results as readonly object[])];
   const data = buildPageData(input.traces, input.clockStartS, input.fullResolutionBudget);
+  const layout = data.layout;
   const hasTraces = input.traces.length > 0;
   const description =
     input.description === undefined ? '' : `<p>${escapeHtml(input.description)}</p>`;
   const charts = hasTraces
     ? `<h2>Per-second traces</h2>
-<p class="muted">One row per simulated second. Capacity is the backend's service capacity:
-worker slots ÷ mean nominal service time of the spec in force (the rate the worker pool can
-serve; 0 while the backend is down). Offered and admitted are counted by arrival second,
-successes and failures by completion time; replicas, load and the inflight limit are sampled
-at the first arrival of each second.</p>
+<p class="muted">${escapeHtml(layout.note)}</p>
 <div id="controls"><strong>Compare:</strong><div id="picker"></div>
 <button id="reset-zoom" type="button">Reset zoom</button><span id="status">Loading…</span></div>
-${STATE_KEY}
+${renderKey(layout)}
 <section id="compare"><h3>Candidates overlaid</h3></section>
 <div id="runs"></div>`
     : `<div id="controls" hidden><div id="picker"></div></div><section id="compare" hidden></section><div id="runs"></div><p id="status" class="muted"></p>`;

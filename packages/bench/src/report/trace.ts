@@ -24,6 +24,11 @@
  * `state()` (a pure read for every candidate) and, once per second, `probe()`,
  * so results are bit-identical with or without recording.
  *
+ * `FleetTraceRecorder` does the same for a cooperation run (many breakers,
+ * one backend) with the same `TraceTable`: the orchestrator reports each
+ * event with its instance, counts are summed over the instances and state
+ * shares become fractions of instance-time.
+ *
  * Capacity is derived per second as worker slots ÷ the mean nominal service
  * time of the spec in force (the latency profile the backend draws from), and
  * 0 while the backend is down: the request rate the pool can actually serve.
@@ -32,8 +37,15 @@ import type { Backend } from '../backend/backend.js';
 import { backendProfileIndices } from '../backend/latency-generator.js';
 import type { Candidate, CandidateState } from '../candidates/candidate.js';
 import type { ClosedLoopTracer } from '../orchestrator/closed-loop.js';
+import type { CooperationTracer } from '../orchestrator/cooperation.js';
 import { analyticMeanMs } from '../workload/latency-profile.js';
 import type { LoadSpec } from '../workload/load-spec.js';
+import {
+  closedLoopLayout,
+  fleetProbeInterval,
+  type PageLayout,
+  type TraceCrash,
+} from './layout.js';
 
 const NS_PER_S = 1e9;
 /** Extra rows past the nominal duration (the last spec ends at an arrival, completions trail by ≤ 1.5 s). */
@@ -43,7 +55,7 @@ const SLACK_ROWS = 8;
 export const TRACE_STATES = ['CLOSED', 'THROTTLED', 'HALF_OPEN', 'OPEN'] as const;
 
 /** The columns of a trace, one entry per simulated second. */
-export interface TraceColumns {
+export type TraceColumns = {
   /** Arrivals (requests offered to the breaker). */
   offered: Uint32Array;
   /** Requests the breaker admitted. */
@@ -81,13 +93,11 @@ export interface TraceColumns {
   limit?: Float64Array;
   /** The candidate's own inflight count, sampled; only for candidates with `probe`. */
   inflight?: Float64Array;
-}
+  /** Instances enforcing a limit; only in cooperation traces of candidates with `probe`. */
+  limiting?: Float64Array;
+};
 
-/** One crash of the backend, in simulated seconds from the start of the run. */
-export interface TraceCrash {
-  startS: number;
-  endS: number;
-}
+export type { TraceCrash };
 
 /** A finished trace: plain data (typed arrays), so it can cross a worker-thread boundary. */
 export interface Trace {
@@ -103,9 +113,12 @@ export interface Trace {
   meanServiceS: number[];
   crashes: TraceCrash[];
   columns: TraceColumns;
+  /** What the page charts; default the closed-loop layout (cooperation traces carry theirs). */
+  layout?: PageLayout;
 }
 
-function stateCode(state: CandidateState): number {
+/** Column index of a breaker state (`TRACE_STATES` order). */
+export function stateCode(state: CandidateState): number {
   switch (state) {
     case 'CLOSED':
       return 0;
@@ -140,16 +153,24 @@ export interface TracedDispatcher {
   readonly specIndex: number;
 }
 
+/** What a `TraceTable` samples once a second: a probe, possibly summed over a fleet. */
+type TableProbe = () => { limit: number; inflight: number; limiting?: number };
+
 /**
- * Forwards every call to the wrapped candidate and records the trace columns.
- * Times are integer nanoseconds; row = floor(t / 1e9), clamped to the last row.
+ * The columns and the row bookkeeping shared by the closed-loop recorder (one
+ * breaker) and the cooperation recorder (a fleet of breakers, one backend):
+ * arrivals open rows and sample the backend, decisions and completions are
+ * counted, state spans are added by the callers. Times are integer
+ * nanoseconds; row = floor(t / 1e9), clamped to the last row.
  */
-export class RecordingCandidate implements Candidate {
-  readonly name: string;
-  readonly #inner: Candidate;
+export class TraceTable {
   readonly #backend: TracedBackend;
   readonly #dispatcher: TracedDispatcher;
-  readonly #probe: boolean;
+  readonly #probe: TableProbe | undefined;
+  /** Seconds between probes (1: every second; more for a fleet, whose probe reads every instance). */
+  readonly #probeEvery: number;
+  /** The next row whose first arrival probes. */
+  #nextProbeRow = 0;
   readonly #rows: number;
   readonly #downtimeNs: number;
 
@@ -165,7 +186,9 @@ export class RecordingCandidate implements Candidate {
   readonly spec: Uint16Array;
   readonly limit: Float64Array | undefined;
   readonly inflight: Float64Array | undefined;
-  /** Nanoseconds spent in each state, per row (`TRACE_STATES` order). */
+  /** Instances enforcing a limit (fleet probes only). */
+  readonly limiting: Float64Array | undefined;
+  /** Nanoseconds spent in each state, per row (`TRACE_STATES` order), summed over instances. */
   readonly stateNs: [Float64Array, Float64Array, Float64Array, Float64Array];
   /** Crash start times, ns. */
   readonly crashStartsNs: number[] = [];
@@ -189,23 +212,21 @@ export class RecordingCandidate implements Candidate {
   #dropsSeen = 0;
   #wasCrashed = false;
   #lastAdmittedNs = 0;
-  #state: CandidateState;
-  #stateCode: number;
-  #stateSinceNs = 0;
 
   constructor(
-    inner: Candidate,
     backend: TracedBackend,
     dispatcher: TracedDispatcher,
     rows: number,
+    probe?: TableProbe,
+    fleet = false,
+    probeEvery = 1,
   ) {
-    this.name = inner.name;
-    this.#inner = inner;
     this.#backend = backend;
+    this.#probeEvery = Math.max(1, Math.floor(probeEvery));
     this.#dispatcher = dispatcher;
     this.#rows = rows;
     this.#downtimeNs = Math.round(backend.config.crashDowntimeS * NS_PER_S);
-    this.#probe = typeof inner.probe === 'function';
+    this.#probe = probe;
     this.offered = new Uint32Array(rows);
     this.admitted = new Uint32Array(rows);
     this.successes = new Uint32Array(rows);
@@ -216,16 +237,15 @@ export class RecordingCandidate implements Candidate {
     this.slots = new Uint32Array(rows);
     this.load = new Float64Array(rows);
     this.spec = new Uint16Array(rows);
-    this.limit = this.#probe ? new Float64Array(rows) : undefined;
-    this.inflight = this.#probe ? new Float64Array(rows) : undefined;
+    this.limit = probe !== undefined ? new Float64Array(rows) : undefined;
+    this.inflight = probe !== undefined ? new Float64Array(rows) : undefined;
+    this.limiting = probe !== undefined && fleet ? new Float64Array(rows) : undefined;
     this.stateNs = [
       new Float64Array(rows),
       new Float64Array(rows),
       new Float64Array(rows),
       new Float64Array(rows),
     ];
-    this.#state = inner.state();
-    this.#stateCode = stateCode(this.#state);
     this.#shedSeen = backend.shed;
     this.#dropsSeen = backend.queueDrops;
   }
@@ -245,40 +265,27 @@ export class RecordingCandidate implements Candidate {
     return row < this.#rows ? row : this.#rows - 1;
   }
 
-  start(tNs: number): boolean {
+  /** An arrival at `tNs`, before the breaker decides: opens a row, notices a crash. */
+  arrive(tNs: number): void {
     if (tNs >= this.#nextRowNs) this.#enterRow(this.#rowOf(tNs));
     if (this.#backend.crashed !== this.#wasCrashed) this.#crashFlip();
-    const ok = this.#inner.start(tNs);
+  }
+
+  /** The breaker's decision on the arrival at `tNs`. */
+  decided(tNs: number, admitted: boolean): void {
     this.#offered++;
-    if (ok) {
+    if (admitted) {
       this.#admitted++;
       this.#lastAdmittedNs = tNs;
     }
-    const state = this.#inner.state();
-    if (state !== this.#state) this.#changeState(state, tNs);
-    return ok;
   }
 
-  state(): CandidateState {
-    return this.#inner.state();
-  }
-
-  success(tNs: number, latencyNs: number): void {
-    this.#inner.success(tNs, latencyNs);
+  /** A completion delivered to a breaker at `tNs`. */
+  completed(tNs: number, ok: boolean): void {
     const row =
       tNs >= this.#doneFromNs && tNs < this.#doneToNs ? this.#doneRow : this.#completionRow(tNs);
-    this.successes[row]!++;
-    const state = this.#inner.state();
-    if (state !== this.#state) this.#changeState(state, tNs);
-  }
-
-  fail(tNs: number, latencyNs: number): void {
-    this.#inner.fail(tNs, latencyNs);
-    const row =
-      tNs >= this.#doneFromNs && tNs < this.#doneToNs ? this.#doneRow : this.#completionRow(tNs);
-    this.failures[row]!++;
-    const state = this.#inner.state();
-    if (state !== this.#state) this.#changeState(state, tNs);
+    if (ok) this.successes[row]!++;
+    else this.failures[row]!++;
   }
 
   /** Row of a completion outside the cached span; caches the new row's span. */
@@ -307,10 +314,18 @@ export class RecordingCandidate implements Candidate {
     this.slots[row] = backend.slots;
     this.load[row] = backend.load;
     this.spec[row] = this.#dispatcher.specIndex;
-    if (this.#probe) {
-      const p = this.#inner.probe!();
-      this.limit![row] = p.limit;
-      this.inflight![row] = p.inflight;
+    if (this.#probe !== undefined) {
+      if (row >= this.#nextProbeRow || prev < 0) {
+        const p = this.#probe();
+        this.limit![row] = p.limit;
+        this.inflight![row] = p.inflight;
+        if (this.limiting !== undefined) this.limiting[row] = p.limiting ?? 0;
+        this.#nextProbeRow = row - (row % this.#probeEvery) + this.#probeEvery;
+      } else {
+        this.limit![row] = this.limit![prev]!;
+        this.inflight![row] = this.inflight![prev]!;
+        if (this.limiting !== undefined) this.limiting[row] = this.limiting[prev]!;
+      }
     }
     this.#row = row;
     this.#nextRowNs = row === this.#rows - 1 ? Number.POSITIVE_INFINITY : (row + 1) * NS_PER_S;
@@ -337,6 +352,7 @@ export class RecordingCandidate implements Candidate {
     this.spec[to] = this.spec[from]!;
     if (this.limit !== undefined) this.limit[to] = this.limit[from]!;
     if (this.inflight !== undefined) this.inflight[to] = this.inflight[from]!;
+    if (this.limiting !== undefined) this.limiting[to] = this.limiting[from]!;
   }
 
   /** `crashed` changed since the previous arrival; a crash began at the last admitted submit. */
@@ -346,36 +362,30 @@ export class RecordingCandidate implements Candidate {
     if (crashed) this.crashStartsNs.push(this.#lastAdmittedNs);
   }
 
-  #changeState(state: CandidateState, tNs: number): void {
-    this.#addStateSpan(this.#stateCode, this.#stateSinceNs, tNs);
-    this.#state = state;
-    this.#stateCode = stateCode(state);
-    this.#stateSinceNs = tNs;
-  }
-
-  #addStateSpan(code: number, fromNs: number, toNs: number): void {
+  /** Adds the span [fromNs, toNs) spent in state `code` (by one instance). */
+  addStateSpan(code: number, fromNs: number, toNs: number): void {
     if (toNs <= fromNs) return;
     addSpan(this.stateNs[code]!, fromNs, toNs, this.#rows);
   }
 
   /**
    * Close the run: the last sampled row's counters, a crash triggered by the
-   * very last submit (seen only through the crash counter), and the current
-   * state up to the end of the last row.
+   * very last submit (seen only through the crash counter), samples carried
+   * to the last row. Returns the trace length in rows; the callers then close
+   * their state spans at rows × 1 s and `build`.
    */
-  finish(): Trace {
+  close(): number {
     const backend = this.#backend;
     const prev = this.#row;
     if (prev >= 0) this.#closeRow(prev);
     if (backend.crashes > this.crashStartsNs.length) this.crashStartsNs.push(this.#lastAdmittedNs);
     const rows = this.#lastRow + 1;
     for (let r = Math.max(prev, 0) + 1; r < rows; r++) this.#copySample(Math.max(prev, 0), r);
-    this.#addStateSpan(this.#stateCode, this.#stateSinceNs, rows * NS_PER_S);
-    this.#stateSinceNs = rows * NS_PER_S;
-    return this.#build(rows);
+    return rows;
   }
 
-  #build(rows: number): Trace {
+  /** The trace of `rows` rows; state shares are instance-time fractions over `instances`. */
+  build(name: string, rows: number, instances = 1): Trace {
     const cut = <T extends { slice(start: number, end: number): T }>(a: T): T => a.slice(0, rows);
     const crashes: TraceCrash[] = this.crashStartsNs.map((start) => ({
       startS: start / NS_PER_S,
@@ -392,6 +402,7 @@ export class RecordingCandidate implements Candidate {
     const offered = cut(this.offered);
     const admitted = cut(this.admitted);
     const blocked = offered.map((o, i) => o - admitted[i]!);
+    const perRowNs = NS_PER_S * instances;
     const columns: TraceColumns = {
       offered,
       admitted,
@@ -407,15 +418,16 @@ export class RecordingCandidate implements Candidate {
       capacity: new Float64Array(rows),
       crashes: crashCount,
       down,
-      closed: share(this.stateNs[0], rows),
-      throttled: share(this.stateNs[1], rows),
-      halfOpen: share(this.stateNs[2], rows),
-      open: share(this.stateNs[3], rows),
+      closed: share(this.stateNs[0], rows, perRowNs),
+      throttled: share(this.stateNs[1], rows, perRowNs),
+      halfOpen: share(this.stateNs[2], rows, perRowNs),
+      open: share(this.stateNs[3], rows, perRowNs),
     };
     if (this.limit !== undefined) columns.limit = cut(this.limit);
     if (this.inflight !== undefined) columns.inflight = cut(this.inflight);
+    if (this.limiting !== undefined) columns.limiting = cut(this.limiting);
     return {
-      candidate: this.name,
+      candidate: name,
       seconds: rows,
       throughputPerReplica: this.#backend.config.throughputPerReplica,
       slotsPerReplica: this.#backend.slotsPerReplica,
@@ -426,8 +438,100 @@ export class RecordingCandidate implements Candidate {
   }
 }
 
+/**
+ * Forwards every call to the wrapped candidate and records, in a
+ * `TraceTable`, its decisions, completions and state changes.
+ */
+export class RecordingCandidate implements Candidate {
+  readonly name: string;
+  readonly #inner: Candidate;
+  readonly table: TraceTable;
+  #state: CandidateState;
+  #stateCode: number;
+  #stateSinceNs = 0;
+
+  constructor(
+    inner: Candidate,
+    backend: TracedBackend,
+    dispatcher: TracedDispatcher,
+    rows: number,
+  ) {
+    this.name = inner.name;
+    this.#inner = inner;
+    this.table = new TraceTable(
+      backend,
+      dispatcher,
+      rows,
+      typeof inner.probe === 'function' ? () => inner.probe!() : undefined,
+    );
+    this.#state = inner.state();
+    this.#stateCode = stateCode(this.#state);
+  }
+
+  /** Number of rows allocated. */
+  get rows(): number {
+    return this.table.rows;
+  }
+
+  /** Rows touched by any event so far (the trace length once finished). */
+  get usedRows(): number {
+    return this.table.usedRows;
+  }
+
+  start(tNs: number): boolean {
+    const table = this.table;
+    table.arrive(tNs);
+    const ok = this.#inner.start(tNs);
+    table.decided(tNs, ok);
+    const state = this.#inner.state();
+    if (state !== this.#state) this.#changeState(state, tNs);
+    return ok;
+  }
+
+  state(): CandidateState {
+    return this.#inner.state();
+  }
+
+  success(tNs: number, latencyNs: number): void {
+    this.#inner.success(tNs, latencyNs);
+    this.table.completed(tNs, true);
+    const state = this.#inner.state();
+    if (state !== this.#state) this.#changeState(state, tNs);
+  }
+
+  fail(tNs: number, latencyNs: number): void {
+    this.#inner.fail(tNs, latencyNs);
+    this.table.completed(tNs, false);
+    const state = this.#inner.state();
+    if (state !== this.#state) this.#changeState(state, tNs);
+  }
+
+  #changeState(state: CandidateState, tNs: number): void {
+    this.table.addStateSpan(this.#stateCode, this.#stateSinceNs, tNs);
+    this.#state = state;
+    this.#stateCode = stateCode(state);
+    this.#stateSinceNs = tNs;
+  }
+
+  /** Adds the current state's span up to `endNs` (the end of the trace). */
+  closeState(endNs: number): void {
+    this.table.addStateSpan(this.#stateCode, this.#stateSinceNs, endNs);
+    this.#stateSinceNs = endNs;
+  }
+
+  /**
+   * Close the run (see `TraceTable.close`) and the current state up to the
+   * end of the last row.
+   */
+  finish(): Trace {
+    const rows = this.table.close();
+    this.closeState(rows * NS_PER_S);
+    return this.table.build(this.name, rows);
+  }
+}
+
 /** Add the span [fromNs, toNs) to the per-second ns totals in `col` (rows past the end clamp, or are dropped when `clamp` is false). */
-function addSpan(
+export function addSpan(
   col: Float64Array,
   fromNs: number,
   toNs: number,
@@ -457,10 +561,27 @@ function addSpan(
   if (last < rows) col[last]! += toNs - last * NS_PER_S;
 }
 
-function share(ns: Float64Array, rows: number): Float64Array {
+function share(ns: Float64Array, rows: number, perRowNs = NS_PER_S): Float64Array {
   const out = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) out[i] = Math.min(ns[i]! / NS_PER_S, 1);
+  for (let i = 0; i < rows; i++) out[i] = Math.min(ns[i]! / perRowNs, 1);
   return out;
+}
+
+/** Rows for a run over `specs`: the nominal duration plus slack. */
+function rowsFor(specs: readonly LoadSpec[]): number {
+  let totalS = 0;
+  for (const spec of specs) totalS += spec.durationS;
+  return Math.ceil(totalS) + SLACK_ROWS;
+}
+
+/** Fills the capacity column: worker slots ÷ mean service time of the spec in force × (1 − down). */
+function fillCapacity(trace: Trace, meanServiceS: number[]): void {
+  trace.meanServiceS = meanServiceS;
+  const { slots, spec, down, capacity } = trace.columns;
+  for (let i = 0; i < trace.seconds; i++) {
+    const mean = meanServiceS[spec[i]!] ?? Number.NaN;
+    capacity[i] = (slots[i]! / mean) * (1 - down[i]!);
+  }
 }
 
 /**
@@ -479,14 +600,12 @@ export class TraceRecorder implements ClosedLoopTracer {
     specs: readonly LoadSpec[];
   }): Candidate {
     if (this.#recording !== undefined) throw new Error('a TraceRecorder records one run only');
-    let totalS = 0;
-    for (const spec of run.specs) totalS += spec.durationS;
     this.#meanServiceS = meanServiceSeconds(run.specs);
     this.#recording = new RecordingCandidate(
       run.candidate,
       run.backend,
       run.dispatcher,
-      Math.ceil(totalS) + SLACK_ROWS,
+      rowsFor(run.specs),
     );
     return this.#recording;
   }
@@ -495,12 +614,116 @@ export class TraceRecorder implements ClosedLoopTracer {
     const recording = this.#recording;
     if (recording === undefined) throw new Error('TraceRecorder.finish before attach');
     const trace = recording.finish();
-    trace.meanServiceS = this.#meanServiceS;
-    const { slots, spec, down, capacity } = trace.columns;
-    for (let i = 0; i < trace.seconds; i++) {
-      const mean = this.#meanServiceS[spec[i]!] ?? Number.NaN;
-      capacity[i] = (slots[i]! / mean) * (1 - down[i]!);
+    fillCapacity(trace, this.#meanServiceS);
+    this.#trace = trace;
+  }
+
+  /** The finished trace; throws before the run has finished. */
+  trace(): Trace {
+    if (this.#trace === undefined) throw new Error('the traced run has not finished');
+    return this.#trace;
+  }
+}
+
+/**
+ * The tracer of a cooperation run (`runCooperation({ …, tracer })`): the
+ * orchestrator reports every arrival, decision and completion with the
+ * instance concerned, and all of them go to ONE `TraceTable` (the closed-loop
+ * recorder's), so the columns are those of a closed-loop trace of the shared
+ * backend with offered, admitted, successes and failures summed over the
+ * instances; each instance's state is checked after each of its calls, and
+ * the state shares are fractions of instance-time (Σ time in the state ÷
+ * (instances × 1 s)). For candidates with `probe`: the limits of the
+ * instances enforcing one, their inflight counts summed, and how many
+ * enforce a limit, sampled at the first arrival of every
+ * `fleetProbeInterval(instances)`-th second (5 s for 100; after that
+ * arrival's decision) and carried over the seconds in between.
+ */
+export class FleetTraceRecorder implements CooperationTracer {
+  #table: TraceTable | undefined;
+  #inner: readonly Candidate[] = [];
+  #state: CandidateState[] = [];
+  #code = new Uint8Array(0);
+  #since = new Float64Array(0);
+  #meanServiceS: number[] = [];
+  #trace: Trace | undefined;
+
+  attach(run: {
+    candidates: readonly Candidate[];
+    backend: TracedBackend;
+    dispatcher: TracedDispatcher;
+    specs: readonly LoadSpec[];
+  }): void {
+    if (this.#table !== undefined) throw new Error('a FleetTraceRecorder records one run only');
+    const inner = run.candidates;
+    this.#meanServiceS = meanServiceSeconds(run.specs);
+    const probing = inner.length > 0 && inner.every((c) => typeof c.probe === 'function');
+    const probe = probing
+      ? () => {
+          let limit = 0;
+          let inflight = 0;
+          let limiting = 0;
+          for (const c of inner) {
+            const p = c.probe!();
+            if (p.limit > 0) {
+              limit += p.limit;
+              limiting++;
+            }
+            inflight += p.inflight;
+          }
+          return { limit, inflight, limiting };
+        }
+      : undefined;
+    this.#table = new TraceTable(
+      run.backend,
+      run.dispatcher,
+      rowsFor(run.specs),
+      probe,
+      true,
+      fleetProbeInterval(inner.length),
+    );
+    this.#inner = inner;
+    this.#state = inner.map((c) => c.state());
+    this.#code = Uint8Array.from(this.#state, stateCode);
+    this.#since = new Float64Array(inner.length);
+  }
+
+  decided(instance: number, tNs: number, admitted: boolean): void {
+    // The breaker's decision does not touch the backend: sampling it now is
+    // the same as before the decision (only the probe sees this arrival).
+    const table = this.#table!;
+    table.arrive(tNs);
+    table.decided(tNs, admitted);
+    const state = this.#inner[instance]!.state();
+    if (state !== this.#state[instance]) this.#changeState(instance, state, tNs);
+  }
+
+  completed(instance: number, tNs: number, ok: boolean): void {
+    this.#table!.completed(tNs, ok);
+    const state = this.#inner[instance]!.state();
+    if (state !== this.#state[instance]) this.#changeState(instance, state, tNs);
+  }
+
+  #changeState(instance: number, state: CandidateState, tNs: number): void {
+    this.#table!.addStateSpan(this.#code[instance]!, this.#since[instance]!, tNs);
+    this.#state[instance] = state;
+    this.#code[instance] = stateCode(state);
+    this.#since[instance] = tNs;
+  }
+
+  finish(): void {
+    const table = this.#table;
+    if (table === undefined) throw new Error('FleetTraceRecorder.finish before attach');
+    const rows = table.close();
+    const endNs = rows * NS_PER_S;
+    for (let i = 0; i < this.#inner.length; i++) {
+      table.addStateSpan(this.#code[i]!, this.#since[i]!, endNs);
+      this.#since[i] = endNs;
     }
+    const n = this.#inner.length;
+    const trace = table.build(this.#inner[0]?.name ?? '', rows, n);
+    fillCapacity(trace, this.#meanServiceS);
+    trace.layout = closedLoopLayout(n);
     this.#trace = trace;
   }
 

@@ -53,6 +53,24 @@ export interface PrescientRunOptions {
   alsoBucketPhasesNs?: readonly number[];
   /** Called rarely (every 2^20 starts and once at the end) with the fraction done. */
   onProgress?: (fractionDone: number) => void;
+  /** Optional per-second recording (`PrescientTraceRecorder` in src/report/); off when absent. */
+  tracer?: PrescientTracer;
+}
+
+/**
+ * Hook for recording a run: `attach` is called once before the first event
+ * and returns the breaker the run drives (the candidate, or a wrapper that
+ * observes it without changing its behaviour; it may read `oracle.open`, the
+ * oracle sampled for the start being decided); `finish` once at the end with
+ * the time of the last event.
+ */
+export interface PrescientTracer {
+  attach(run: {
+    candidate: Candidate;
+    oracle: OracleRecorder;
+    specs: readonly LoadSpec[];
+  }): Candidate;
+  finish(run: { endNs: number }): void;
 }
 
 /** The sampled oracle of a run (the same for every candidate of a workload and seed). */
@@ -136,10 +154,12 @@ class AdmittedSet {
 
 export function runPrescient(opts: PrescientRunOptions): PrescientCandidateResult {
   const { specs, seed, onProgress } = opts;
-  const breaker = opts.candidate();
+  const candidate = opts.candidate();
   const stream = new OpenLoopStream(specs, seed);
   const oracle = new PrescientOracle(specs, opts.successRate);
   const recorder = new OracleRecorder(oracle);
+  const tracer = opts.tracer;
+  const breaker = tracer?.attach({ candidate, oracle: recorder, specs }) ?? candidate;
   const scorer = new PenaltyScorer(opts.bucketPhaseNs ?? 0);
   const extraScorers = (opts.alsoBucketPhasesNs ?? []).map((p) => new PenaltyScorer(p));
   const scorers = [scorer, ...extraScorers];
@@ -203,6 +223,7 @@ export function runPrescient(opts: PrescientRunOptions): PrescientCandidateResul
       }
     }
   }
+  tracer?.finish({ endNs: lastNs });
   onProgress?.(1);
 
   const penalties = scorer.finish();
@@ -287,6 +308,7 @@ export function prescientJobSpecs(job: Pick<PrescientJob, 'specs' | 'workload'>)
 export function runPrescientJob(
   job: PrescientJob,
   onProgress?: (fractionDone: number) => void,
+  tracer?: PrescientTracer,
 ): PrescientCandidateResult {
   const specs = prescientJobSpecs(job);
   const slo = { successRate: job.slo.successRate, timeoutMs: job.slo.timeoutMs };
@@ -298,5 +320,6 @@ export function runPrescientJob(
     ...(job.bucketPhaseNs === undefined ? {} : { bucketPhaseNs: job.bucketPhaseNs }),
     ...(job.alsoBucketPhasesNs === undefined ? {} : { alsoBucketPhasesNs: job.alsoBucketPhasesNs }),
     ...(onProgress === undefined ? {} : { onProgress }),
+    ...(tracer === undefined ? {} : { tracer }),
   });
 }
