@@ -56,6 +56,30 @@ const BROWSER_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Opens the report at `url` in a new page, collecting console errors and
+ * warnings and every request, and waits until the page says it is ready.
+ */
+async function openReport(
+  browser: import('playwright-core').Browser,
+  url: string,
+): Promise<{ page: import('playwright-core').Page; problems: string[]; requests: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
+  });
+  page.on('pageerror', (err) => problems.push(String(err)));
+  page.on('request', (req) => requests.push(req.url()));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready !== '0', null, {
+    timeout: 20_000,
+  });
+  expect(await page.evaluate(() => document.body.dataset.ready)).toBe('1');
+  return { page, problems, requests };
+}
+
 /** Keys of the charts whose plot area holds fewer than 200 coloured pixels. */
 async function blankCharts(page: import('playwright-core').Page): Promise<string[]> {
   const coloured = await page.evaluate(() =>
@@ -123,20 +147,7 @@ describe.skipIf(!hasChromium)('the report page in headless Chromium', () => {
   });
 
   test('draws every chart, names every candidate, keeps the charts in sync', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
-    });
-    page.on('pageerror', (err) => problems.push(String(err)));
-    page.on('request', (req) => requests.push(req.url()));
-
-    await page.goto(url);
-    await page.waitForFunction(() => document.body.dataset.ready !== '0', null, {
-      timeout: 20_000,
-    });
-    expect(await page.evaluate(() => document.body.dataset.ready)).toBe('1');
+    const { page, problems, requests } = await openReport(browser, url);
 
     // 3 comparison charts + 4 per candidate, except the limit chart (Levee only).
     const keys = await page.evaluate(() => window.__report.charts.map((u) => u.reportKey));
@@ -305,19 +316,7 @@ describe.skipIf(!hasChromium)('the mesh report page in headless Chromium', () =>
   });
 
   test('draws every chart, names every governor, zooms in sync, overlays as picked', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
-    });
-    page.on('pageerror', (err) => problems.push(String(err)));
-    page.on('request', (req) => requests.push(req.url()));
-    await page.goto(url);
-    await page.waitForFunction(() => document.body.dataset.ready !== '0', null, {
-      timeout: 20_000,
-    });
-    expect(await page.evaluate(() => document.body.dataset.ready)).toBe('1');
+    const { page, problems, requests } = await openReport(browser, url);
 
     // 3 comparison charts + requests, outcomes, replicas and calls per governor.
     const keys = await page.evaluate(() => window.__report.charts.map((u) => u.reportKey));
