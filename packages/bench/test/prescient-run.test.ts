@@ -5,6 +5,7 @@ import {
   type PrescientCandidateResult,
   runPrescient,
   runPrescientJob,
+  TRANSITION_LOG_MAX,
 } from '../src/suites/prescient/run.js';
 import { BENCH_SEED } from '../src/workload/cyber-monday.js';
 import type { LoadSpec } from '../src/workload/load-spec.js';
@@ -147,6 +148,25 @@ describe('runPrescient: the open-loop harness (§4.1)', () => {
       onProgress: (f) => seen.push(f),
     });
     expect(seen.at(-1)).toBe(1);
+  });
+
+  it('keeps the first TRANSITION_LOG_MAX transitions in the log and counts them all', () => {
+    // 400 RPS for 50 s (about 20,000 starts); the state flips on every call.
+    const dense = SMALL.map((s) => ({ ...s, rpm: 24_000 }));
+    const flip = new Scripted(
+      () => true,
+      (calls) => (calls % 2 === 0 ? 'OPEN' : 'CLOSED'),
+    );
+    const r = runPrescient({
+      specs: dense,
+      seed: BENCH_SEED,
+      successRate: 0.9,
+      candidate: () => flip,
+    });
+    const total = Object.values(r.transitions).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(TRANSITION_LOG_MAX);
+    expect(r.transitionLog).toHaveLength(TRANSITION_LOG_MAX);
+    expect(r.transitionLogOmitted).toBe(total - TRANSITION_LOG_MAX);
   });
 
   it('returns plain data (a worker thread can post it) and is deterministic', () => {

@@ -260,6 +260,7 @@ export function prescientJson(
         oracleOpen: t.oracleOpen,
         category: t.category,
       })),
+      transitionLogOmitted: r.transitionLogOmitted,
     })),
     published: meta.published ? PUBLISHED_PRESCIENT.map((r) => ({ ...r })) : null,
   };

@@ -117,12 +117,25 @@ export interface PrescientCandidateResult {
   transitions: TransitionCounts;
   /** Changes of the raw returned state (every `from>to` pair counted). */
   rawTransitions: Record<string, number>;
-  /** The classified effective transitions, in time order. */
+  /**
+   * The classified effective transitions, in time order: the first
+   * `TRANSITION_LOG_MAX` of them (the counts in `transitions` cover all).
+   */
   transitionLog: ClassifiedTransition[];
+  /** Classified transitions left out of `transitionLog` (0 unless it hit its cap). */
+  transitionLogOmitted: number;
   oracle: OracleSummary;
 }
 
 const PROGRESS_MASK = (1 << 20) - 1;
+
+/**
+ * Most transitions kept in a result's log. A breaker that changes state on
+ * almost every request (the SRE throttle flips between THROTTLED and CLOSED
+ * with its drop probability) would otherwise return millions of entries per
+ * run, which the CLI holds for every candidate until the suite ends.
+ */
+export const TRANSITION_LOG_MAX = 10_000;
 
 /** Which requests (by event id) were admitted and have not completed yet. */
 class AdmittedSet {
@@ -253,7 +266,8 @@ export function runPrescient(opts: PrescientRunOptions): PrescientCandidateResul
     }),
     transitions: classified.counts,
     rawTransitions,
-    transitionLog: classified.transitions,
+    transitionLog: classified.transitions.slice(0, TRANSITION_LOG_MAX),
+    transitionLogOmitted: Math.max(0, classified.transitions.length - TRANSITION_LOG_MAX),
     oracle: {
       changes: recorder.changes,
       startNs: Number.isNaN(originNs) ? 0 : originNs,
