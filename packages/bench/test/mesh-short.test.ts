@@ -114,6 +114,20 @@ describe('mesh suite', () => {
     expect(two.map((j) => j.params.governor)).toEqual(['levee', 'no-gov']);
   });
 
+  it('takes --candidates (also from `all`) and maps them onto governors', () => {
+    expect(meshSuite.options).toContain('candidates');
+    const jobs = meshSuite.jobs({
+      ...options,
+      candidates: ['levee', 'aimd', 'opossum-tuned'],
+    } as unknown as SuiteOptions);
+    expect(jobs.map((j) => j.params.governor)).toEqual(['levee', 'aimd', 'opossum-tuned']);
+    const published = meshSuite.jobs({
+      ...options,
+      candidates: [...meshSuite.defaultCandidates],
+    } as unknown as SuiteOptions);
+    expect(published.map((j) => j.params.governor)).toEqual(ORDER);
+  });
+
   it('makes one serialisable job per governor', () => {
     const jobs = meshSuite.jobs(options);
     expect(jobs.map((j) => j.params)).toEqual(

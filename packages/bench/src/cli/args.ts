@@ -261,7 +261,7 @@ function optionsHelp(names: readonly OptionName[], ctx: ParseContext, suite?: An
   if (suite !== undefined) {
     entry(
       '--report FILE',
-      'Also write an HTML report to FILE: the tables and per-second charts of every closed-loop simulation (one self-contained page; `all --out DIR` writes DIR/index.html and DIR/<suite>.html).',
+      'Also write an HTML report to FILE: the tables and per-second charts of every simulation (one self-contained page; `all --out DIR` writes DIR/index.html and DIR/<suite>.html).',
     );
   }
   entry('-h, --help', 'Show this help.');

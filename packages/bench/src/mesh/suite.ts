@@ -188,10 +188,14 @@ Static-Full (both) and Levee (one instance inbound and one per edge, SLO
 0.90 / 1,500 ms). Per-call randomness is hashed from call ids, so all
 governors see the same draws. Scoring: MeshDelta = (SuccessScore -
 FailureScore) x Allowed / (Allowed + Blocked) over the combined entry
-stream (200 ms epochs, as in closed-loop); higher is better.`,
-  options: ['seed', 'json', 'out', 'jobs'],
+stream (200 ms epochs, as in closed-loop); higher is better. --candidates
+picks governors by candidate: no-cb gives No-Gov, static-bau or static-peak
+the three static governors, levee Levee, and each peer (e.g. aimd) runs as a
+governor placed like Levee; --governors names governors directly.`,
+  options: ['candidates', 'seed', 'json', 'out', 'jobs'],
   extraOptions: MESH_EXTRA_OPTIONS,
-  defaultCandidates: MESH_DEFAULT_GOVERNORS,
+  // Stand-ins for the governors (governorsForCandidates): these four give the five published ones.
+  defaultCandidates: ['no-cb', 'levee', 'static-bau', 'static-peak'],
   defaults: { seed: String(MESH_SEED) },
 
   jobs(options) {
