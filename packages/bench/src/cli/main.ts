@@ -185,9 +185,13 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
   const requested = plans.reduce((n, p) => n + p.jobs.length, 0);
   const lanes = Math.min(command.jobs, Math.max(1, distinct.length));
   const o = command.options;
+  // The mesh has its own topology and scenario: no workload to name.
+  const workload = plans.some((p) => p.suite.options.includes('workload'))
+    ? `workload ${o.workload.name}, specs ${o.specs.first}-${o.specs.last} ` +
+      `(${o.specs.last - o.specs.first + 1} of ${o.workload.specs.length}), `
+    : '';
   io.stderr.write(
-    `${command.suite}: workload ${o.workload.name}, specs ${o.specs.first}-${o.specs.last} ` +
-      `(${o.specs.last - o.specs.first + 1} of ${o.workload.specs.length}), seed ${o.seed}` +
+    `${command.suite}: ${workload}seed ${o.seed}` +
       `${Object.keys(o.backend).length > 0 ? ', custom backend' : ''}; ` +
       `${distinct.length} simulation(s)` +
       `${requested > distinct.length ? ` for ${requested} jobs` : ''}, ${lanes} at a time\n`,
