@@ -56,6 +56,23 @@ const BROWSER_ARGS = [
   '--disable-sync',
 ];
 
+/** Writes `html` to a fresh temporary directory as `<name>.html` and launches Chromium. */
+async function servePage(
+  html: string,
+  name: string,
+): Promise<{ dir: string; url: string; browser: import('playwright-core').Browser }> {
+  const dir = mkdtempSync(join(tmpdir(), `levee-report-${name}-`));
+  const file = join(dir, `${name}.html`);
+  writeFileSync(file, html);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: BROWSER_ARGS,
+  });
+  return { dir, url: pathToFileURL(file).href, browser };
+}
+
 /**
  * Opens the report at `url` in a new page, collecting console errors and
  * warnings and every request, and waits until the page says it is ready.
@@ -128,17 +145,7 @@ describe.skipIf(!hasChromium)('the report page in headless Chromium', () => {
       traces,
       clockStartS: 72_000,
     });
-    dir = mkdtempSync(join(tmpdir(), 'levee-report-'));
-    const file = join(dir, 'closed-loop.html');
-    writeFileSync(file, html);
-    url = pathToFileURL(file).href;
-
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: BROWSER_ARGS,
-    });
+    ({ dir, url, browser } = await servePage(html, 'closed-loop'));
   }, 120_000);
 
   afterAll(async () => {
@@ -298,16 +305,7 @@ describe.skipIf(!hasChromium)('the mesh report page in headless Chromium', () =>
       results,
       traces,
     });
-    dir = mkdtempSync(join(tmpdir(), 'levee-report-mesh-'));
-    const file = join(dir, 'mesh.html');
-    writeFileSync(file, html);
-    url = pathToFileURL(file).href;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: BROWSER_ARGS,
-    });
+    ({ dir, url, browser } = await servePage(html, 'mesh'));
   }, 120_000);
 
   afterAll(async () => {
