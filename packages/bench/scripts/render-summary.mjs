@@ -39,10 +39,10 @@ const Y_MAX = 2000;
 
 if (!isMainThread) {
   // Worker: one traced run.
-  const { runClosedLoop } = await import('../dist/orchestrator/closed-loop.js');
+  const { runClosedLoop } = await import('../dist/sim/orchestrator/closed-loop.js');
   const { TraceRecorder, traceTransferList } = await import('../dist/report/index.js');
   const { createCandidate } = await import('../dist/candidates/registry.js');
-  const { cyberMonday } = await import('../dist/workload/cyber-monday.js');
+  const { cyberMonday } = await import('../dist/sim/workload/cyber-monday.js');
   const recorder = new TraceRecorder();
   const result = runClosedLoop({
     specs: cyberMonday(),

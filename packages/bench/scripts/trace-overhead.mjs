@@ -13,9 +13,9 @@
 // Defaults: levee, the full 28-hour workload (about 30-40 s a run), 2 rounds.
 import { execFile } from 'node:child_process';
 import { createCandidate } from '../dist/candidates/registry.js';
-import { runClosedLoop } from '../dist/orchestrator/closed-loop.js';
 import { TraceRecorder } from '../dist/report/trace.js';
-import { cyberMonday } from '../dist/workload/cyber-monday.js';
+import { runClosedLoop } from '../dist/sim/orchestrator/closed-loop.js';
+import { cyberMonday } from '../dist/sim/workload/cyber-monday.js';
 
 const args = process.argv.slice(2);
 let name = 'levee';

@@ -9,10 +9,10 @@
 //
 // Governors: no-gov static-breaker static-limiter static-full levee (default: all).
 // Exits non-zero on any mismatch.
-import { fixed1, formatMeshReport } from '../dist/mesh/format.js';
-import { GOVERNOR_KINDS } from '../dist/mesh/governors.js';
-import { PUBLISHED_MESH } from '../dist/mesh/published.js';
-import { runMeshJob } from '../dist/mesh/runner.js';
+import { fixed1, formatMeshReport } from '../dist/suites/mesh/format.js';
+import { GOVERNOR_KINDS } from '../dist/suites/mesh/governors.js';
+import { PUBLISHED_MESH } from '../dist/suites/mesh/published.js';
+import { runMeshJob } from '../dist/suites/mesh/runner.js';
 
 const wanted = process.argv.slice(2);
 for (const g of wanted) {

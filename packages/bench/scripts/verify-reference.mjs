@@ -9,8 +9,8 @@
 // (two decimals); every count must match exactly.
 import { NoCB } from '../dist/candidates/no-cb.js';
 import { STATIC_BAU, STATIC_PEAK, StaticCB } from '../dist/candidates/static-cb.js';
-import { runClosedLoop } from '../dist/orchestrator/closed-loop.js';
-import { cyberMonday } from '../dist/workload/cyber-monday.js';
+import { runClosedLoop } from '../dist/sim/orchestrator/closed-loop.js';
+import { cyberMonday } from '../dist/sim/workload/cyber-monday.js';
 
 const SEED = 20241225;
 

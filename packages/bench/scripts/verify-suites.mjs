@@ -14,7 +14,7 @@
 // are, e.g. --candidates static-peak or --variations double-RPM; only the
 // published cells of what ran are checked.
 // With --short, runs `levee-bench all --specs 0-7` instead (about a minute on
-// two cores) and checks every figure pinned in test/suites-short-pins.json.
+// two cores) and checks every figure pinned in test/suites/short-pins.json.
 // Exits 1 on any unexpected mismatch (the one known difference, Levee at
 // double RPM, is reported as KNOWN), 2 on bad arguments. Scores are compared
 // as printed upstream (two decimals); every count must match exactly.
@@ -155,7 +155,7 @@ function check(label, got, want) {
 const dir = mkdtempSync(join(tmpdir(), 'verify-suites-'));
 if (short) {
   const pins = JSON.parse(
-    readFileSync(new URL('../test/suites-short-pins.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../test/suites/short-pins.json', import.meta.url), 'utf8'),
   );
   const file = join(dir, 'all.json');
   const code = await main(['all', '--specs', '0-7', ...passOn, '--json', file], {

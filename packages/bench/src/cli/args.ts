@@ -9,14 +9,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BackendConfig } from '../backend/backend-config.js';
-import { BACKEND_PARAMETERS, BackendFileError, loadBackendFile } from '../backend/backend-file.js';
+import type { BackendConfig } from '../sim/backend/backend-config.js';
+import {
+  BACKEND_PARAMETERS,
+  BackendFileError,
+  loadBackendFile,
+} from '../sim/backend/backend-file.js';
+import { BENCH_SEED, cyberMonday } from '../sim/workload/cyber-monday.js';
+import { loadWorkloadFile } from '../sim/workload/load-file.js';
+import { WorkloadError } from '../sim/workload/load-spec.js';
 import type { AnySuite } from '../suites/index.js';
-import { VARIATIONS } from '../suites/load-variation.js';
+import { VARIATIONS } from '../suites/load-variation/suite.js';
 import type { OptionName, SuiteOption, SuiteOptions, WorkloadChoice } from '../suites/suite.js';
-import { BENCH_SEED, cyberMonday } from '../workload/cyber-monday.js';
-import { loadWorkloadFile } from '../workload/load-file.js';
-import { WorkloadError } from '../workload/load-spec.js';
 
 export const DEFAULT_SEED = BENCH_SEED;
 

@@ -3,7 +3,7 @@
  * closed-loop tables in the published layout.
  */
 
-export { formatClosedLoopTables as formatReport } from '../suites/closed-loop.js';
+export { formatClosedLoopTables as formatReport } from '../suites/closed-loop/suite.js';
 export { fixed2, round2 } from '../suites/common.js';
 
 /** `83.4 s`, or `12:05` (minutes:seconds) from one minute on. */

@@ -16,21 +16,21 @@
  * `--report` prints the same tables and JSON as one without.
  */
 import { createCandidate } from '../candidates/registry.js';
-import { type MeshJob, type MeshResult, runMeshJob } from '../mesh/runner.js';
-import { type ClosedLoopResult, runClosedLoop } from '../orchestrator/closed-loop.js';
-import { type CooperationResult, runCooperation } from '../orchestrator/cooperation.js';
+import { type ClosedLoopResult, runClosedLoop } from '../sim/orchestrator/closed-loop.js';
+import { type CooperationResult, runCooperation } from '../sim/orchestrator/cooperation.js';
+import { LEAD_IN_S, TIMEOUT_MS } from '../sim/workload/cyber-monday.js';
 import type { ClosedLoopParams, CooperationParams } from '../suites/common.js';
+import { type MeshJob, type MeshResult, runMeshJob } from '../suites/mesh/runner.js';
+import { MeshTraceRecorder } from '../suites/mesh/trace.js';
 import {
   type PrescientCandidateResult,
   type PrescientJob,
   runPrescientJob,
 } from '../suites/prescient/run.js';
+import { PrescientTraceRecorder } from '../suites/prescient/trace.js';
 import type { Job, ProgressListener, SuiteOptions, SuiteOutput } from '../suites/suite.js';
-import { LEAD_IN_S, TIMEOUT_MS } from '../workload/cyber-monday.js';
 import type { ChartTrace } from './layout.js';
-import { MeshTraceRecorder } from './mesh-trace.js';
 import { type ReportTrace, renderIndex, renderReport } from './page.js';
-import { PrescientTraceRecorder } from './prescient-trace.js';
 import { FleetTraceRecorder, TraceRecorder } from './trace.js';
 
 /** Runner name of a traced closed-loop simulation. */

@@ -1,4 +1,11 @@
 /** The HTML report: per-second traces of the suites' runs and the pages that chart them. */
+
+export { type MeshTrace, MeshTraceRecorder } from '../suites/mesh/trace.js';
+export {
+  PrescientRecordingCandidate,
+  type PrescientTrace,
+  PrescientTraceRecorder,
+} from '../suites/prescient/trace.js';
 export { decodeColumn, encodeColumn } from './encode.js';
 export {
   type ChartSpec,
@@ -12,7 +19,6 @@ export {
   type SeriesSpec,
   type TraceColumn,
 } from './layout.js';
-export { type MeshTrace, MeshTraceRecorder } from './mesh-trace.js';
 export {
   escapeHtml,
   type IndexEntry,
@@ -23,11 +29,6 @@ export {
   renderIndex,
   renderReport,
 } from './page.js';
-export {
-  PrescientRecordingCandidate,
-  type PrescientTrace,
-  PrescientTraceRecorder,
-} from './prescient-trace.js';
 export {
   FleetTraceRecorder,
   meanServiceSeconds,

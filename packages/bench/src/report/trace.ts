@@ -33,13 +33,14 @@
  * time of the spec in force (the latency profile the backend draws from), and
  * 0 while the backend is down: the request rate the pool can actually serve.
  */
-import type { Backend } from '../backend/backend.js';
-import { backendProfileIndices } from '../backend/latency-generator.js';
+
 import type { Candidate, CandidateState } from '../candidates/candidate.js';
-import type { ClosedLoopTracer } from '../orchestrator/closed-loop.js';
-import type { CooperationTracer } from '../orchestrator/cooperation.js';
-import { analyticMeanMs } from '../workload/latency-profile.js';
-import type { LoadSpec } from '../workload/load-spec.js';
+import type { Backend } from '../sim/backend/backend.js';
+import { backendProfileIndices } from '../sim/backend/latency-generator.js';
+import type { ClosedLoopTracer } from '../sim/orchestrator/closed-loop.js';
+import type { CooperationTracer } from '../sim/orchestrator/cooperation.js';
+import { analyticMeanMs } from '../sim/workload/latency-profile.js';
+import type { LoadSpec } from '../sim/workload/load-spec.js';
 import {
   closedLoopLayout,
   fleetProbeInterval,

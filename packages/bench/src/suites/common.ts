@@ -3,15 +3,16 @@
  * job simulates, the closed-loop and cooperation runners' parameters, result
  * rounding for JSON, plain-text tables and scoreboard rows.
  */
-import type { BackendConfig } from '../backend/backend-config.js';
-import { canonicalBackendConfig } from '../backend/backend-file.js';
-import { slotsByLittlesLaw } from '../backend/latency-generator.js';
+
 import { createCandidate, getCandidate, usesSlo } from '../candidates/registry.js';
-import { type ClosedLoopResult, runClosedLoop } from '../orchestrator/closed-loop.js';
-import { type CooperationResult, runCooperation } from '../orchestrator/cooperation.js';
-import { withBaselines } from '../workload/baseline.js';
-import { BENCH_SEED, TIMEOUT_MS } from '../workload/cyber-monday.js';
-import { expectedRequests, type LoadSpec } from '../workload/load-spec.js';
+import type { BackendConfig } from '../sim/backend/backend-config.js';
+import { canonicalBackendConfig } from '../sim/backend/backend-file.js';
+import { slotsByLittlesLaw } from '../sim/backend/latency-generator.js';
+import { type ClosedLoopResult, runClosedLoop } from '../sim/orchestrator/closed-loop.js';
+import { type CooperationResult, runCooperation } from '../sim/orchestrator/cooperation.js';
+import { withBaselines } from '../sim/workload/baseline.js';
+import { BENCH_SEED, TIMEOUT_MS } from '../sim/workload/cyber-monday.js';
+import { expectedRequests, type LoadSpec } from '../sim/workload/load-spec.js';
 import type { Job, ProgressListener, ScoreboardRow, SuiteOptions } from './suite.js';
 
 /** The breaker SLO handed to candidates that take one (Levee). */
@@ -87,7 +88,7 @@ export function applyVariation(spec: LoadSpec, v: Variation): LoadSpec {
 /**
  * The specs a job simulates: the whole workload (varied, if asked), baseline
  * error rates resolved by the workload's rule (the schedule for the built-in
- * workload, the per-spec rule for a file; src/workload/baseline.ts), then the
+ * workload, the per-spec rule for a file; src/sim/workload/baseline.ts), then the
  * `--specs` slice.
  */
 export function jobSpecs(options: SuiteOptions, variation?: Variation): LoadSpec[] {

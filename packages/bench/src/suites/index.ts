@@ -4,13 +4,14 @@
  * isolated, 7 load variations, cooperation, 5 SLOs, 5 queue depths, prescient,
  * mesh).
  */
-import { meshSuite } from '../mesh/suite.js';
-import { closedLoopSuite } from './closed-loop.js';
-import { cooperationSuite } from './cooperation.js';
-import { loadVariationSuite } from './load-variation.js';
+
+import { closedLoopSuite } from './closed-loop/suite.js';
+import { cooperationSuite } from './cooperation/suite.js';
+import { loadVariationSuite } from './load-variation/suite.js';
+import { meshSuite } from './mesh/suite.js';
 import { prescientSuite } from './prescient/suite.js';
-import { queueDepthSuite } from './queue-depth.js';
-import { sloSweepSuite } from './slo-sweep.js';
+import { queueDepthSuite } from './queue-depth/suite.js';
+import { sloSweepSuite } from './slo-sweep/suite.js';
 import type { Suite } from './suite.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: suites have different param/result types

@@ -3,9 +3,10 @@
  * worker thread (src/cli/worker.ts) and the in-process executor look it up
  * here. Register the runners of new suites in this table.
  */
-import { runMeshJobRunner } from '../mesh/suite.js';
+
 import { TRACED_RUNNERS } from '../report/cli-hook.js';
 import { runClosedLoopJob, runCooperationJob } from './common.js';
+import { runMeshJobRunner } from './mesh/suite.js';
 import { runPrescientJob } from './prescient/run.js';
 import type { JobRunner } from './suite.js';
 

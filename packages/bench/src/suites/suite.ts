@@ -17,12 +17,12 @@
  *    the tables for stdout, the suite's JSON (`--json FILE`, `--out DIR`) and
  *    its scoreboard rows (collected by `levee-bench all`).
  *
- * Adding a suite (e.g. `src/suites/prescient/`, `src/mesh/`): export a
+ * Adding a suite (e.g. `src/suites/prescient/`, `src/suites/mesh/`): export a
  * `Suite`, register its runner(s) in `RUNNERS` and the suite in `SUITES`
  * (src/suites/index.ts). Nothing else in the CLI changes.
  */
-import type { BackendConfig } from '../backend/backend-config.js';
-import type { LoadSpec } from '../workload/load-spec.js';
+import type { BackendConfig } from '../sim/backend/backend-config.js';
+import type { LoadSpec } from '../sim/workload/load-spec.js';
 
 /** Which published metric a scoreboard row compares. */
 export type ScoreMetric = 'Delta' | 'TotalPenalty' | 'MeshDelta';

@@ -21,7 +21,7 @@
  * function of the workload alone, so its whole timeline is known once the
  * stream has been replayed).
  */
-import type { LoadSpec } from '../../workload/load-spec.js';
+import type { LoadSpec } from '../../sim/workload/load-spec.js';
 
 /** A change of the sampled oracle state: from `tNs` on the oracle is `open`. */
 export interface OracleChange {

@@ -20,11 +20,12 @@
  * Every candidate sees the identical stream for a given workload and seed, so
  * one run is one independent, serializable job (`runPrescientJob`).
  */
-import { OpenLoopStream } from '../../arrivals/open-loop-stream.js';
+
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
 import { createCandidate } from '../../candidates/registry.js';
-import { cyberMonday } from '../../workload/cyber-monday.js';
-import type { LoadSpec } from '../../workload/load-spec.js';
+import { OpenLoopStream } from '../../sim/arrivals/open-loop-stream.js';
+import { cyberMonday } from '../../sim/workload/cyber-monday.js';
+import type { LoadSpec } from '../../sim/workload/load-spec.js';
 import {
   type ClassifiedTransition,
   classifyTransitions,

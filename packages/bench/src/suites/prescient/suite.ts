@@ -9,8 +9,8 @@
  * runPrescientJob` in src/suites/runners.ts and `prescientSuite` in `SUITES`
  * (src/suites/index.ts).
  */
-import { BENCH_SEED } from '../../workload/cyber-monday.js';
-import type { LoadSpec } from '../../workload/load-spec.js';
+import { BENCH_SEED } from '../../sim/workload/cyber-monday.js';
+import type { LoadSpec } from '../../sim/workload/load-spec.js';
 import { chosenCandidates, displayName, jobCost } from '../common.js';
 import type { Job, Suite, SuiteOptions } from '../suite.js';
 import {

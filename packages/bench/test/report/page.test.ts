@@ -1,0 +1,397 @@
+/**
+ * The report page generator: column encoding round trips, the page is one
+ * self-contained file (no http(s) address in any script or link tag, uPlot
+ * inlined), text is escaped, tables are built from result objects, the data
+ * embedded decodes back to the trace, and the index links every page.
+ */
+import { describe, expect, test } from 'vitest';
+import { clockStart, splitTraced, suiteReportHtml, withTraces } from '../../src/report/cli-hook.js';
+import {
+  decodeColumn,
+  decodeDeltaVarint,
+  encodeColumn,
+  encodeDeltaVarint,
+} from '../../src/report/encode.js';
+import {
+  type ChartTrace,
+  closedLoopLayout,
+  meshLayout,
+  prescientLayout,
+} from '../../src/report/layout.js';
+import {
+  bucketMeans,
+  buildPageData,
+  objectsToTable,
+  overviewBucket,
+  pageLayout,
+  renderIndex,
+  renderReport,
+} from '../../src/report/page.js';
+import type { Trace, TraceColumns } from '../../src/report/trace.js';
+import { cyberMonday } from '../../src/sim/workload/cyber-monday.js';
+import { RUNNERS } from '../../src/suites/runners.js';
+import type { Job, SuiteOptions } from '../../src/suites/suite.js';
+
+function syntheticTrace(candidate: string, seconds: number, seed = 1): Trace {
+  const col = <T extends Uint32Array | Float64Array | Uint16Array>(
+    make: (n: number) => T,
+    f: (i: number) => number,
+  ): T => {
+    const a = make(seconds);
+    for (let i = 0; i < seconds; i++) a[i] = f(i);
+    return a;
+  };
+  const u32 = (n: number) => new Uint32Array(n);
+  const f64 = (n: number) => new Float64Array(n);
+  const u16 = (n: number) => new Uint16Array(n);
+  const offered = col(u32, (i) => 100 + ((i * 7919 * seed) % 37));
+  const admitted = col(u32, (i) => offered[i]! - (i % 50 === 0 ? 20 : 0));
+  const columns: TraceColumns = {
+    offered,
+    admitted,
+    blocked: col(u32, (i) => offered[i]! - admitted[i]!),
+    successes: col(u32, (i) => admitted[i]! - 1),
+    failures: col(u32, () => 1),
+    shed: col(u32, (i) => (i % 100 === 0 ? 3 : 0)),
+    queueDrops: col(u32, () => 0),
+    replicas: col(u16, (i) => 1 + Math.floor(i / 1000)),
+    slots: col(u32, (i) => 11 * (1 + Math.floor(i / 1000))),
+    load: col(f64, (i) => (i % 60) / 100),
+    spec: col(u16, () => 0),
+    capacity: col(f64, (i) => 162.6 * (1 + Math.floor(i / 1000))),
+    crashes: col(u16, (i) => (i === 500 ? 1 : 0)),
+    down: col(f64, (i) => (i >= 500 && i < 800 ? 1 : 0)),
+    closed: col(f64, (i) => (i % 50 === 0 ? 0.5 : 1)),
+    throttled: col(f64, (i) => (i % 50 === 0 ? 0.5 : 0)),
+    halfOpen: col(f64, () => 0),
+    open: col(f64, () => 0),
+  };
+  if (candidate === 'Levee') {
+    columns.limit = col(f64, (i) => (i % 50 === 0 ? 40 : 0));
+    columns.inflight = col(f64, (i) => i % 13);
+  }
+  return {
+    candidate,
+    seconds,
+    throughputPerReplica: 150,
+    slotsPerReplica: 11,
+    meanServiceS: [0.067652],
+    crashes: [{ startS: 500.25, endS: 800.25 }],
+    columns,
+  };
+}
+
+/** The JSON embedded in a page. */
+function pageData(html: string): {
+  seconds: number;
+  bucket: number;
+  clockStartS: number | null;
+  blobs: string[];
+  runs: Array<{
+    label: string;
+    color: string;
+    crashes: number[][];
+    fullCols: Record<string, [number, number]>;
+    coarseCols: Record<string, [number, number]>;
+    coarseOnly?: boolean;
+  }>;
+} {
+  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  expect(m).not.toBeNull();
+  return JSON.parse(m![1]!);
+}
+
+describe('column encoding', () => {
+  test('delta + zigzag + varint round trips, including negatives and values past 2^31', () => {
+    const values = [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, 2 ** 31 + 5, -(2 ** 40), 7, 7, 7];
+    const bytes = encodeDeltaVarint(values);
+    expect(Array.from(decodeDeltaVarint(bytes))).toEqual(values);
+    // Repeated values cost one byte each.
+    expect(encodeDeltaVarint([5, 5, 5, 5]).length).toBe(1 + 3);
+  });
+
+  test('quantisation by scale, deflate and base64', () => {
+    const values = Float64Array.from({ length: 5000 }, (_, i) => Math.sin(i / 50) * 3);
+    const text = encodeColumn(values, 1000);
+    expect(text).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    const back = decodeColumn(text, 1000);
+    expect(back.length).toBe(values.length);
+    for (let i = 0; i < values.length; i++) {
+      expect(Math.abs(back[i]! - values[i]!)).toBeLessThanOrEqual(0.0005 + 1e-12);
+    }
+    // Non-finite values are stored as 0.
+    expect(Array.from(decodeColumn(encodeColumn([1, Number.NaN, 3])))).toEqual([1, 0, 3]);
+  });
+});
+
+describe('overview buckets', () => {
+  test('the smallest bucket giving at most 2,500 points', () => {
+    expect(overviewBucket(2000)).toBe(1);
+    expect(overviewBucket(18_001)).toBe(10);
+    expect(overviewBucket(100_802)).toBe(60);
+  });
+
+  test('bucket means, padded with zeros; the limit averages its positive values only', () => {
+    expect(Array.from(bucketMeans([1, 2, 3, 4, 5], 6, 2))).toEqual([1.5, 3.5, 2.5]);
+    expect(Array.from(bucketMeans([0, 10, 0, 0, 30, 50], 6, 3, true))).toEqual([10, 40]);
+  });
+});
+
+describe('renderReport', () => {
+  const traces = [syntheticTrace('Levee', 3000), syntheticTrace('Static-Peak', 3000, 2)];
+  const html = renderReport({
+    suite: 'closed-loop',
+    description: 'Test <run> & more',
+    config: { seed: 1, specs: { first: 0, last: 7 }, note: '</script><b>x</b>' },
+    results: [
+      { candidate: 'Levee', blocked: 10, delta: 71069.348, backend: { crashes: 0 } },
+      { candidate: 'Static-Peak', blocked: 12, delta: 61497.68, backend: { crashes: 50 } },
+    ],
+    traces,
+    clockStartS: 72_000,
+  });
+
+  test('is one self-contained document: no http(s) address in any script or link tag', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    const tags = html.match(/<(script|link)\b[^>]*>[\s\S]*?(<\/\1>|$)/gi) ?? [];
+    expect(tags.length).toBeGreaterThanOrEqual(3);
+    for (const tag of tags) expect(tag).not.toMatch(/https?:\/\//i);
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
+    expect(html).not.toMatch(/<link[^>]*\shref=/i);
+    expect(html).not.toMatch(/@import|url\(\s*['"]?https?:/i);
+    // uPlot and its CSS are inlined, with its licence.
+    expect(html).toContain('var uPlot=');
+    expect(html).toContain('.uplot');
+    expect(html).toContain('Permission is hereby granted');
+  });
+
+  test('escapes text, so nothing given can close a tag', () => {
+    expect(html).toContain('Test &lt;run&gt; &amp; more');
+    expect(html).toContain('&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;');
+    expect(html).not.toContain('<b>x</b>');
+    // The only closing script tags are the three of the page itself.
+    expect(html.match(/<\/script>/gi)).toHaveLength(3);
+  });
+
+  test('a table row per result, nested fields flattened, numbers formatted', () => {
+    expect(html).toContain('<th>backend.crashes</th>');
+    expect(html).toContain('<td class="num" title="71069.348">71,069.35</td>');
+    expect(html).toContain('<td class="name">Static-Peak</td>');
+  });
+
+  test('embeds every page column of every trace, decodable back to the trace', () => {
+    const data = pageData(html);
+    expect(data.seconds).toBe(3000);
+    expect(data.bucket).toBe(2);
+    expect(data.clockStartS).toBe(72_000);
+    expect(data.runs.map((r) => r.label)).toEqual(['Levee', 'Static-Peak']);
+    expect(data.runs[0]!.color).not.toBe(data.runs[1]!.color);
+    expect(data.runs[0]!.crashes).toEqual([[500.25, 800.25]]);
+    expect(Object.keys(data.runs[0]!.fullCols)).toContain('limit');
+    expect(Object.keys(data.runs[1]!.fullCols)).not.toContain('limit');
+    for (const [r, run] of data.runs.entries()) {
+      const trace = traces[r]!;
+      for (const [name, [blob, scale]] of Object.entries(run.fullCols)) {
+        const back = decodeColumn(data.blobs[blob]!, scale);
+        const original = trace.columns[name as keyof TraceColumns]!;
+        expect(back.length).toBe(original.length);
+        for (let i = 0; i < original.length; i += 97) {
+          expect(back[i]).toBeCloseTo(original[i]!, 3);
+        }
+      }
+      const [blob, scale] = run.coarseCols.admitted!;
+      const means = decodeColumn(data.blobs[blob]!, scale);
+      expect(means.length).toBe(1500);
+      expect(means[0]).toBeCloseTo(
+        (trace.columns.admitted[0]! + trace.columns.admitted[1]!) / 2,
+        1,
+      );
+    }
+  });
+
+  test('identical columns are stored once', () => {
+    const data = pageData(html);
+    const a = data.runs[0]!.fullCols;
+    const b = data.runs[1]!.fullCols;
+    expect(a.halfOpen![0]).toBe(b.halfOpen![0]);
+    expect(a.offered![0]).not.toBe(b.offered![0]);
+  });
+
+  test('past the size budget a run keeps only its overview means', () => {
+    const small = buildPageData(traces, undefined, 1);
+    expect(small.runs.every((r) => r.coarseOnly === true)).toBe(true);
+    expect(small.runs[0]!.fullCols.admitted).toEqual([-1, 1]);
+    const roomy = buildPageData(traces);
+    expect(roomy.runs.some((r) => r.coarseOnly)).toBe(false);
+  });
+
+  test('results-only pages (no traces) still render, and prepared tables are used as given', () => {
+    const page = renderReport({
+      suite: 'cooperation',
+      config: {},
+      results: [{ title: 'Scores', columns: ['CB Type', 'Delta'], rows: [['Levee', 79171.74]] }],
+      text: 'CB Type | Delta\nLevee   | 79171.74\n',
+      traces: [],
+    });
+    expect(page).toContain('<h3>Scores</h3>');
+    expect(page).toContain('<pre class="tables">CB Type | Delta');
+    expect(pageData(page).runs).toEqual([]);
+  });
+});
+
+describe('layouts', () => {
+  const meshLike = (candidate: string): ChartTrace => ({
+    candidate,
+    seconds: 40,
+    crashes: [{ startS: 12.5, endS: 132.5, label: 'edge-api' }],
+    columns: {
+      offered: Uint32Array.from({ length: 40 }, () => 300),
+      admitted: Uint32Array.from({ length: 40 }, (_, i) => 300 - i),
+      'replicas:edge-api': Uint16Array.from({ length: 40 }, () => 5),
+      down: Float64Array.from({ length: 40 }, (_, i) => (i >= 12 ? 1 : 0)),
+      notInTheLayout: Float64Array.from({ length: 40 }, () => 1),
+    },
+    layout: meshLayout(
+      ['edge-api', 'db'],
+      ['edge-api'],
+      [
+        { startS: 0, label: 'A steady' },
+        { startS: 30, label: 'B surge' },
+      ],
+    ),
+  });
+
+  test('a trace that carries a layout: its columns, labelled crashes, marks and note', () => {
+    const html = renderReport({
+      suite: 'mesh',
+      config: {},
+      results: [{ candidate: 'No-Gov' }],
+      traces: [meshLike('No-Gov'), meshLike('Levee')],
+    });
+    const data = pageData(html) as ReturnType<typeof pageData> & {
+      layout: { id: string; marks: unknown; runCharts: Array<{ key: string }> };
+    };
+    expect(data.layout.id).toBe('mesh');
+    expect(data.layout.marks).toEqual([{ atS: 30, label: 'B surge' }]);
+    expect(data.layout.runCharts.map((c) => c.key)).toEqual([
+      'requests',
+      'outcomes',
+      'replicas',
+      'calls',
+    ]);
+    expect(data.runs[0]!.crashes).toEqual([[12.5, 132.5, 'edge-api']]);
+    expect(Object.keys(data.runs[0]!.fullCols).sort()).toEqual(
+      ['admitted', 'down', 'offered', 'replicas:edge-api'].sort(),
+    );
+    expect(html).toContain('Dashed lines mark the scenario');
+    expect(html).not.toContain('Capacity is the backend');
+  });
+
+  test('the closed-loop layout by default; one layout per page', () => {
+    const plain = syntheticTrace('Levee', 10);
+    expect(pageLayout([plain]).id).toBe('closed-loop');
+    expect(pageLayout([]).id).toBe('closed-loop');
+    expect(() => pageLayout([plain, meshLike('No-Gov')])).toThrow(/share a layout/);
+    expect(closedLoopLayout(100).runCharts.find((c) => c.key === 'limit')?.title).toMatch(
+      /summed over the 100 instances/,
+    );
+    expect(prescientLayout().compare.map((c) => c.key)).toEqual([
+      'admitted',
+      'penalty',
+      'bad',
+      'lost',
+    ]);
+  });
+});
+
+describe('objectsToTable', () => {
+  test('columns are the union of flattened keys in first-seen order', () => {
+    const t = objectsToTable([
+      { a: 1, b: { c: 2 } },
+      { a: 3, d: 'x', b: { c: 4, e: [1, 2] } },
+    ]);
+    expect(t.columns).toEqual(['a', 'b.c', 'd', 'b.e']);
+    expect(t.rows).toEqual([
+      [1, 2, null, null],
+      [3, 4, 'x', '[1,2]'],
+    ]);
+  });
+});
+
+describe('renderIndex', () => {
+  test('links every page, relative and escaped', () => {
+    const html = renderIndex([
+      { href: 'closed-loop.html', title: 'closed-loop', description: 'the <reference> run' },
+      { href: 'slo-sweep.html', title: 'slo-sweep' },
+    ]);
+    expect(html).toContain('<a href="closed-loop.html">closed-loop</a>');
+    expect(html).toContain('<a href="slo-sweep.html">slo-sweep</a>');
+    expect(html).toContain('the &lt;reference&gt; run');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+});
+
+describe('CLI hook', () => {
+  const options = (first: number, builtin = true): SuiteOptions => ({
+    seed: 20241225,
+    workload: { name: 'cyber-monday', builtin, specs: cyberMonday() },
+    specs: { first, last: 7 },
+    backend: {},
+  });
+
+  test('the x axis starts at Sunday 20:00, later for a later first spec, elapsed for a file', () => {
+    expect(clockStart(options(0))).toBe(72_000);
+    expect(clockStart(options(1))).toBe(0); // spec 0 is the four calm hours
+    expect(clockStart(options(0, false))).toBeUndefined();
+  });
+
+  test('jobs switch to their traced runners; traced results split back', () => {
+    const jobs: Job[] = [
+      { runner: 'closed-loop', params: { a: 1 }, label: 'Levee', cost: 1 },
+      { runner: 'cooperation', params: { a: 2 }, label: 'Levee x100', cost: 1 },
+      { runner: 'prescient', params: { a: 3 }, label: 'prescient / Levee', cost: 1 },
+      { runner: 'mesh', params: { a: 4 }, label: 'mesh / Levee', cost: 1 },
+      { runner: 'something-else', params: { a: 5 }, label: 'x', cost: 1 },
+    ];
+    const traced = withTraces(jobs);
+    expect(traced.map((j) => j.runner)).toEqual([
+      'closed-loop+trace',
+      'cooperation+trace',
+      'prescient+trace',
+      'mesh+trace',
+      'something-else',
+    ]);
+    for (const runner of traced.map((j) => j.runner).filter((r) => r.endsWith('+trace'))) {
+      expect(RUNNERS[runner], runner).toBeTypeOf('function');
+    }
+    expect(traced[0]!.params).toBe(jobs[0]!.params);
+    const trace = syntheticTrace('Levee', 10);
+    expect(splitTraced({ tracedResult: { x: 1 }, trace })).toEqual({ result: { x: 1 }, trace });
+    expect(splitTraced({ x: 2 })).toEqual({ result: { x: 2 }, trace: undefined });
+  });
+
+  test('a suite page: printed tables, one row per job, traces labelled by job', () => {
+    const trace = syntheticTrace('Levee', 100);
+    const html = suiteReportHtml({
+      suite: { name: 'slo-sweep', summary: 'Levee at five SLOs' },
+      options: options(0),
+      jobs: [
+        { runner: 'closed-loop+trace', params: {}, label: 'SLO 0.99 / Levee', cost: 1 },
+        { runner: 'closed-loop+trace', params: {}, label: 'SLO 0.90 / Levee', cost: 1 },
+      ],
+      results: [
+        { candidate: 'Levee', delta: 1 },
+        { candidate: 'Levee', delta: 2 },
+      ],
+      traces: [trace, { ...trace, candidate: 'Levee' }],
+      output: { text: 'SLO | Levee\n', json: { config: { seed: 20241225 } }, scoreboard: [] },
+    });
+    expect(html).toContain('<title>levee-bench slo-sweep</title>');
+    expect(html).toContain('<td class="name">SLO 0.99 / Levee</td>');
+    expect(html).toContain('<pre class="tables">SLO | Levee');
+    expect(pageData(html).runs.map((r) => r.label)).toEqual([
+      'SLO 0.99 / Levee',
+      'SLO 0.90 / Levee',
+    ]);
+  });
+});
