@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import { Levee, validateSLO } from './levee.js';
-import type { SLO, Subscription } from './types.js';
+import { Levee, validateSLO } from './core/levee.js';
+import type { SLO, Subscription } from './core/types.js';
 
 /** Default {@link LeveeRegistryOptions.maxSize}. */
 export const DEFAULT_MAX_SIZE = 1000;
