@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import { describe } from '../internal/describe.js';
 import { createGate, type GateOptions, type Shed, type Ticket } from './http.js';
 
 export type { Shed, Ticket } from './http.js';
@@ -25,11 +26,6 @@ export type LeveeFastifyOptions = GateOptions<FastifyRequest> & {
 const kTicket = Symbol('levee.ticket');
 
 type WithTicket = FastifyRequest & { [kTicket]: Ticket | null };
-
-function describe(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
 
 function sendShed(_request: FastifyRequest, reply: FastifyReply, shed: Shed): void {
   reply

@@ -6,15 +6,19 @@
  */
 import { CircuitOpenError } from '../core/errors.js';
 import type { Levee, Permit } from '../core/levee.js';
-import type { SLO } from '../core/types.js';
+import { isFailureStatus, noResponseOutcome } from '../internal/classify.js';
+import { describe } from '../internal/describe.js';
 import {
   checkFunction,
   checkTimeoutOption,
-  describe,
-  MAX_TIMER_MS,
   resolveRegistry,
+  type WithRegistry,
+  type WithSLO,
 } from '../internal/options.js';
+import { deadlineMs } from '../internal/timer.js';
 import type { LeveeRegistry } from '../registry.js';
+
+export { isFailureStatus } from '../internal/classify.js';
 
 /** How a request counts: `'ignore'` releases the slot without an outcome. */
 export type FetchOutcome = 'success' | 'failure' | 'ignore';
@@ -60,33 +64,16 @@ export interface CreateFetchOptionsBase {
 }
 
 /** Options of {@link createFetch} with one SLO for every origin. */
-export interface CreateFetchOptionsWithSLO extends CreateFetchOptionsBase {
-  readonly slo: SLO;
-  readonly registry?: never;
-}
+export interface CreateFetchOptionsWithSLO extends CreateFetchOptionsBase, WithSLO {}
 
 /** Options of {@link createFetch} with a registry you own (per-key SLOs, metrics, bounds). */
-export interface CreateFetchOptionsWithRegistry extends CreateFetchOptionsBase {
-  readonly registry: LeveeRegistry;
-  readonly slo?: never;
-}
+export interface CreateFetchOptionsWithRegistry extends CreateFetchOptionsBase, WithRegistry {}
 
 /** Exactly one of `slo` or `registry`. */
 export type CreateFetchOptions = CreateFetchOptionsWithSLO | CreateFetchOptionsWithRegistry;
 
 /** A `fetch` with Levee in front; `registry` holds the per-key instances (for metrics). */
 export type LeveeFetch = typeof globalThis.fetch & { readonly registry: LeveeRegistry };
-
-/** True for statuses that count as failures by default: 5xx and 429. */
-export function isFailureStatus(status: number): boolean {
-  return status >= 500 || status === 429;
-}
-
-function isTimeoutError(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'TimeoutError'
-  );
-}
 
 /**
  * The default classification: 5xx and 429 → failure, any other status →
@@ -101,9 +88,7 @@ export function defaultClassify(
   context: ClassifyContext,
 ): FetchOutcome {
   if (res !== undefined) return isFailureStatus(res.status) ? 'failure' : 'success';
-  if (context.timedOut) return 'failure';
-  if (context.callerAborted) return isTimeoutError(err) ? 'failure' : 'ignore';
-  return 'failure';
+  return noResponseOutcome(err, context);
 }
 
 const originKey: FetchKey = (url) => url.origin;
@@ -176,9 +161,9 @@ export function createFetch(options: CreateFetchOptions): LeveeFetch {
 
     let deadline: AbortSignal | undefined;
     let signal = callerSignal ?? undefined;
-    const ms = timeoutMs === undefined ? levee.slo.timeoutMs : timeoutMs;
-    if (ms !== false && ms <= MAX_TIMER_MS) {
-      deadline = AbortSignal.timeout(Math.ceil(ms));
+    const ms = deadlineMs(timeoutMs === undefined ? levee.slo.timeoutMs : timeoutMs);
+    if (ms !== undefined) {
+      deadline = AbortSignal.timeout(ms);
       signal = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     }
 

@@ -6,14 +6,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Levee, Permit } from '../core/levee.js';
-import type { SLO, State, Trigger } from '../core/types.js';
+import type { State, Trigger } from '../core/types.js';
+import { describe } from '../internal/describe.js';
 import {
   checkFunction,
   checkTimeoutOption,
-  describe,
-  MAX_TIMER_MS,
   resolveRegistry,
+  type WithRegistry,
+  type WithSLO,
 } from '../internal/options.js';
+import { armTimer } from '../internal/timer.js';
 import { type LeveeRegistry, RegistryFullError } from '../registry.js';
 
 /** The key used when no `key` option is given: one class for the whole server. */
@@ -41,17 +43,10 @@ export interface GateOptionsBase<Req> {
 }
 
 /** Options of {@link createGate} with one SLO: a registry is created for it. */
-export interface GateOptionsWithSLO<Req> extends GateOptionsBase<Req> {
-  /** The SLO of every route class. */
-  readonly slo: SLO;
-  readonly registry?: never;
-}
+export interface GateOptionsWithSLO<Req> extends GateOptionsBase<Req>, WithSLO {}
 
 /** Options of {@link createGate} with a registry you own (e.g. per-class SLOs, metrics). */
-export interface GateOptionsWithRegistry<Req> extends GateOptionsBase<Req> {
-  readonly registry: LeveeRegistry;
-  readonly slo?: never;
-}
+export interface GateOptionsWithRegistry<Req> extends GateOptionsBase<Req>, WithRegistry {}
 
 /** Exactly one of `slo` or `registry`. */
 export type GateOptions<Req = IncomingMessage> =
@@ -147,11 +142,7 @@ class TicketImpl implements Ticket {
     this.levee = levee;
     this.#permit = permit;
     this.#isFailure = isFailure;
-    if (timeoutMs !== false && timeoutMs <= MAX_TIMER_MS) {
-      const timer = setTimeout(onTicketTimeout, Math.ceil(timeoutMs), this);
-      timer.unref?.();
-      this.#timer = timer;
-    }
+    this.#timer = armTimer(onTicketTimeout, timeoutMs, this);
   }
 
   get pending(): boolean {

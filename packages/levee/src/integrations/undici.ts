@@ -9,14 +9,16 @@
 import type { Dispatcher } from 'undici';
 import { CircuitOpenError } from '../core/errors.js';
 import type { Levee, Permit } from '../core/levee.js';
-import type { SLO } from '../core/types.js';
+import { isFailureStatus, noResponseOutcome } from '../internal/classify.js';
+import { describe } from '../internal/describe.js';
 import {
   checkFunction,
   checkTimeoutOption,
-  describe,
-  MAX_TIMER_MS,
   resolveRegistry,
+  type WithRegistry,
+  type WithSLO,
 } from '../internal/options.js';
+import { armTimer } from '../internal/timer.js';
 import type { LeveeRegistry } from '../registry.js';
 import type { FetchOutcome } from './fetch.js';
 
@@ -58,15 +60,13 @@ export interface LeveeInterceptorOptionsBase {
   readonly timeoutMs?: number | false;
 }
 
-export interface LeveeInterceptorOptionsWithSLO extends LeveeInterceptorOptionsBase {
-  readonly slo: SLO;
-  readonly registry?: never;
-}
+/** Options of {@link leveeInterceptor} with one SLO for every origin. */
+export interface LeveeInterceptorOptionsWithSLO extends LeveeInterceptorOptionsBase, WithSLO {}
 
-export interface LeveeInterceptorOptionsWithRegistry extends LeveeInterceptorOptionsBase {
-  readonly registry: LeveeRegistry;
-  readonly slo?: never;
-}
+/** Options of {@link leveeInterceptor} with a registry you own. */
+export interface LeveeInterceptorOptionsWithRegistry
+  extends LeveeInterceptorOptionsBase,
+    WithRegistry {}
 
 /** Exactly one of `slo` or `registry`. */
 export type LeveeInterceptorOptions =
@@ -78,19 +78,9 @@ export type LeveeInterceptor = Dispatcher.DispatcherComposeInterceptor & {
   readonly registry: LeveeRegistry;
 };
 
-function isTimeoutError(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'TimeoutError'
-  );
-}
-
 const defaultClassify: UndiciClassifier = (statusCode, err, context) => {
-  if (statusCode !== undefined) {
-    return statusCode >= 500 || statusCode === 429 ? 'failure' : 'success';
-  }
-  if (context.timedOut) return 'failure';
-  if (context.callerAborted) return isTimeoutError(err) ? 'failure' : 'ignore';
-  return 'failure';
+  if (statusCode !== undefined) return isFailureStatus(statusCode) ? 'failure' : 'success';
+  return noResponseOutcome(err, context);
 };
 
 function originKey(opts: DispatchOptions): string {
@@ -179,11 +169,7 @@ class LeveeHandler implements DispatchHandler {
     this.#key = key;
     this.#permit = permit;
     this.#classify = classify;
-    if (timeoutMs !== false && timeoutMs <= MAX_TIMER_MS) {
-      const timer = setTimeout(onDeadline, Math.ceil(timeoutMs), this);
-      timer.unref?.();
-      this.#timer = timer;
-    }
+    this.#timer = armTimer(onDeadline, timeoutMs, this);
   }
 
   /** The deadline fired before the headers: failure now, abort as soon as there is a controller. */

@@ -1,23 +1,27 @@
 /**
- * Internal helpers of the integration entry points (not exported by the
- * package). No runtime import of Node built-ins: `fetch.ts` stays usable on
- * any runtime with `fetch` and `AbortSignal.any`.
+ * The options every integration shares: exactly one of `slo` or `registry`,
+ * plus the checks of function and deadline options. No runtime import of Node
+ * built-ins: `fetch` stays usable on any runtime with `fetch` and
+ * `AbortSignal.any`.
  *
  * @internal
- * @packageDocumentation
+ * @module
  */
-
 import type { SLO } from '../core/types.js';
 import { LeveeRegistry } from '../registry.js';
+import { describe } from './describe.js';
 
-/** Largest delay Node's timers accept; longer deadlines are not applied. */
-export const MAX_TIMER_MS = 2_147_483_647;
+/** The `slo` form: one SLO for every key; a registry is created for it. */
+export interface WithSLO {
+  /** The SLO of every key (origin, route class). */
+  readonly slo: SLO;
+  readonly registry?: never;
+}
 
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'bigint') return `${value}n`;
-  return String(value);
+/** The `registry` form: a registry you own (per-key SLOs, metrics, bounds). */
+export interface WithRegistry {
+  readonly registry: LeveeRegistry;
+  readonly slo?: never;
 }
 
 /** Throws a TypeError naming `options.<name>` unless `value` is undefined or a function. */

@@ -25,6 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Counters, State, Trigger } from '../core/types.js';
+import { DISPOSE } from '../internal/dispose.js';
 import { checkSource, type LeveeSource, readSource } from './source.js';
 
 export type { LeveeSource } from './source.js';
@@ -104,9 +105,6 @@ export interface DashboardPayload {
   /** Set when reading the source threw. */
   readonly error?: string;
 }
-
-const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ??
-  Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
 
 interface Client {
   readonly res: DashboardResponse;

@@ -20,11 +20,12 @@ import {
   type Attributes,
   type BatchObservableCallback,
   type Meter,
+  type MetricOptions,
   metrics,
   type Observable,
 } from '@opentelemetry/api';
-import { STATES } from '../core/types.js';
-import { DECISIONS, KNOWN_TRANSITIONS, mergeTransitions, OUTCOMES } from './metrics.js';
+import { DISPOSE } from '../internal/dispose.js';
+import { METRICS } from './metrics.js';
 import { checkSource, type LeveeSource, readSource } from './source.js';
 
 export type { LeveeSource } from './source.js';
@@ -48,10 +49,7 @@ export interface LeveeObservation {
   [Symbol.dispose](): void;
 }
 
-const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ??
-  Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
-
-/** `HALF_OPEN` → `half_open`: OpenTelemetry enum values are lowercase snake_case. */
+/** `HALF_OPEN` → `half_open`: OpenTelemetry enum values are lowercase snake_case (the other label values already are). */
 function lower(value: string): string {
   return value.toLowerCase();
 }
@@ -72,100 +70,32 @@ export function observeLevees(
   checkSource(source, 'observeLevees');
   const meter = options.meter ?? metrics.getMeter(METER_NAME);
 
-  const state = meter.createObservableGauge('levee.state', {
-    description: 'Current state of the breaker: 1 for the state it is in, 0 for the other three.',
+  const observables: Observable[] = METRICS.map((spec) => {
+    const opts: MetricOptions =
+      spec.unit === undefined
+        ? { description: spec.description ?? spec.help }
+        : { description: spec.description ?? spec.help, unit: spec.unit };
+    if (spec.kind === 'gauge') return meter.createObservableGauge(spec.otel, opts);
+    if (spec.kind === 'updown') return meter.createObservableUpDownCounter(spec.otel, opts);
+    return meter.createObservableCounter(spec.otel, opts);
   });
-  const inflight = meter.createObservableUpDownCounter('levee.inflight', {
-    description: 'Admitted calls not yet completed.',
-    unit: '{call}',
-  });
-  const capped = meter.createObservableGauge('levee.capped', {
-    description:
-      '1 while an inflight limit is enforced (THROTTLED, HALF_OPEN, OPEN, or CLOSED during graduated recovery), else 0.',
-  });
-  const limit = meter.createObservableGauge('levee.limit', {
-    description: 'Inflight limit enforced while capped; not reported while uncapped (no limit).',
-    unit: '{call}',
-  });
-  const capacity = meter.createObservableGauge('levee.estimated_capacity', {
-    description:
-      "Estimated healthy concurrency of the dependency (Little's law: goodput times average success latency).",
-    unit: '{call}',
-  });
-  const errorRatio = meter.createObservableGauge('levee.error.ratio', {
-    description:
-      'Error-rate estimate (EWMA with a 3 s half-life on the event clock), between 0 and 1.',
-    unit: '1',
-  });
-  const errorBound = meter.createObservableGauge('levee.error.lower_bound', {
-    description:
-      'Wilson lower bound on the error rate; a CLOSED breaker throttles when it exceeds the error budget.',
-    unit: '1',
-  });
-  const errorBudget = meter.createObservableGauge('levee.error.budget', {
-    description: 'Error budget of the SLO: 1 - successRate.',
-    unit: '1',
-  });
-  const latency = meter.createObservableGauge('levee.latency', {
-    description: 'Average latency of successful calls (EWMA).',
-    unit: 's',
-  });
-  const admissions = meter.createObservableCounter('levee.admissions', {
-    description: 'Admission decisions since the breaker was created, by levee.decision.',
-    unit: '{call}',
-  });
-  const calls = meter.createObservableCounter('levee.calls', {
-    description: 'Admitted calls completed since the breaker was created, by levee.outcome.',
-    unit: '{call}',
-  });
-  const transitions = meter.createObservableCounter('levee.transitions', {
-    description: 'State transitions since the breaker was created, by from, to and trigger.',
-    unit: '{transition}',
-  });
-  const observables: Observable[] = [
-    state,
-    inflight,
-    capped,
-    limit,
-    capacity,
-    errorRatio,
-    errorBound,
-    errorBudget,
-    latency,
-    admissions,
-    calls,
-    transitions,
-  ];
 
   const callback: BatchObservableCallback = (result) => {
-    for (const { key, levee, snapshot } of readSource(source)) {
-      const attrs: Attributes = { 'levee.key': key };
-      for (const s of STATES) {
-        result.observe(state, snapshot.state === s ? 1 : 0, { ...attrs, 'levee.state': lower(s) });
-      }
-      result.observe(inflight, snapshot.inflight, attrs);
-      result.observe(capped, snapshot.capped ? 1 : 0, attrs);
-      if (snapshot.capped) result.observe(limit, snapshot.limit, attrs);
-      result.observe(capacity, snapshot.estimatedCapacity, attrs);
-      result.observe(errorRatio, snapshot.errorRate, attrs);
-      result.observe(errorBound, snapshot.errorLowerBound, attrs);
-      result.observe(errorBudget, levee.thresholds.sloErr, attrs);
-      result.observe(latency, snapshot.latencyMs / 1000, attrs);
-      const { counters } = snapshot;
-      for (const decision of DECISIONS) {
-        result.observe(admissions, counters[decision], { ...attrs, 'levee.decision': decision });
-      }
-      for (const [outcome, field] of OUTCOMES) {
-        result.observe(calls, counters[field], { ...attrs, 'levee.outcome': outcome });
-      }
-      for (const t of mergeTransitions(levee.transitionCounts(), KNOWN_TRANSITIONS)) {
-        result.observe(transitions, t.count, {
-          ...attrs,
-          'levee.transition.from': lower(t.from),
-          'levee.transition.to': lower(t.to),
-          'levee.transition.trigger': lower(t.trigger),
+    for (const entry of readSource(source)) {
+      const attrs: Attributes = { 'levee.key': entry.key };
+      METRICS.forEach((spec, m) => {
+        const observable = observables[m]!;
+        spec.read(entry, (value, ...values) => {
+          if (values.length === 0) {
+            result.observe(observable, value, attrs);
+            return;
+          }
+          const labelled: Attributes = { ...attrs };
+          for (let i = 0; i < values.length; i++)
+            labelled[spec.labels[i]!.otel] = lower(values[i]!);
+          result.observe(observable, value, labelled);
         });
-      }
+      });
     }
   };
   meter.addBatchObservableCallback(callback, observables);
@@ -177,20 +107,7 @@ export function observeLevees(
     meter.removeBatchObservableCallback(callback, observables);
   };
   return {
-    instrumentNames: Object.freeze([
-      'levee.state',
-      'levee.inflight',
-      'levee.capped',
-      'levee.limit',
-      'levee.estimated_capacity',
-      'levee.error.ratio',
-      'levee.error.lower_bound',
-      'levee.error.budget',
-      'levee.latency',
-      'levee.admissions',
-      'levee.calls',
-      'levee.transitions',
-    ]),
+    instrumentNames: Object.freeze(METRICS.map((spec) => spec.otel)),
     stop,
     [DISPOSE]: stop,
   };

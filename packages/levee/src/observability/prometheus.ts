@@ -26,8 +26,8 @@ import {
   type PrometheusContentType,
   type Registry,
 } from 'prom-client';
-import { STATES } from '../core/types.js';
-import { DECISIONS, KNOWN_TRANSITIONS, mergeTransitions, OUTCOMES } from './metrics.js';
+import { DISPOSE } from '../internal/dispose.js';
+import { METRICS } from './metrics.js';
 import { checkSource, type LeveeSource, readSource, type SourceEntry } from './source.js';
 
 export type { LeveeSource } from './source.js';
@@ -57,126 +57,12 @@ export interface PrometheusCollector {
   [Symbol.dispose](): void;
 }
 
-const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ??
-  Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
-
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Labels this collector uses itself; the key label must differ from all of them. */
-const OWN_LABELS = ['state', 'decision', 'outcome', 'from', 'to', 'trigger'];
+const OWN_LABELS = [...new Set(METRICS.flatMap((m) => m.labels.map((l) => l.prom)))];
 
 type Labels = Record<string, string>;
-type Fill = (entry: SourceEntry, emit: (labels: Labels, value: number) => void) => void;
-
-interface Spec {
-  readonly kind: 'gauge' | 'counter';
-  readonly name: string;
-  readonly help: string;
-  readonly labels: readonly string[];
-  readonly fill: Fill;
-}
-
-function gauge(name: string, help: string, labels: readonly string[], fill: Fill): Spec {
-  return { kind: 'gauge', name, help, labels, fill };
-}
-
-function counter(name: string, help: string, labels: readonly string[], fill: Fill): Spec {
-  return { kind: 'counter', name, help, labels, fill };
-}
-
-/** The metrics, without prefix or key label (see the table in the README). */
-function specs(): Spec[] {
-  const one =
-    (read: (entry: SourceEntry) => number): Fill =>
-    (entry, emit) =>
-      emit({}, read(entry));
-  return [
-    gauge(
-      'state',
-      'Current state of the breaker: 1 for the state it is in, 0 for the other three.',
-      ['state'],
-      ({ snapshot }, emit) => {
-        for (const state of STATES) emit({ state }, snapshot.state === state ? 1 : 0);
-      },
-    ),
-    gauge(
-      'inflight',
-      'Admitted calls not yet completed.',
-      [],
-      one((e) => e.snapshot.inflight),
-    ),
-    gauge(
-      'capped',
-      '1 while an inflight limit is enforced (THROTTLED, HALF_OPEN, OPEN, or CLOSED during graduated recovery), else 0.',
-      [],
-      one((e) => (e.snapshot.capped ? 1 : 0)),
-    ),
-    gauge(
-      'limit',
-      'Inflight limit enforced while capped; absent while uncapped (no limit).',
-      [],
-      ({ snapshot }, emit) => {
-        if (snapshot.capped) emit({}, snapshot.limit);
-      },
-    ),
-    gauge(
-      'estimated_capacity',
-      "Estimated healthy concurrency of the dependency (Little's law: goodput times average success latency).",
-      [],
-      one((e) => e.snapshot.estimatedCapacity),
-    ),
-    gauge(
-      'error_ratio',
-      'Error-rate estimate (EWMA with a 3 s half-life on the event clock), between 0 and 1.',
-      [],
-      one((e) => e.snapshot.errorRate),
-    ),
-    gauge(
-      'error_lower_bound_ratio',
-      'Wilson lower bound on the error rate; a CLOSED breaker throttles when it exceeds the error budget.',
-      [],
-      one((e) => e.snapshot.errorLowerBound),
-    ),
-    gauge(
-      'error_budget_ratio',
-      'Error budget of the SLO: 1 - successRate.',
-      [],
-      one((e) => e.levee.thresholds.sloErr),
-    ),
-    gauge(
-      'latency_seconds',
-      'Average latency of successful calls (EWMA), in seconds.',
-      [],
-      one((e) => e.snapshot.latencyMs / 1000),
-    ),
-    counter(
-      'admissions_total',
-      'Admission decisions since the breaker was created, by decision (admitted or rejected).',
-      ['decision'],
-      ({ snapshot: { counters } }, emit) => {
-        for (const decision of DECISIONS) emit({ decision }, counters[decision]);
-      },
-    ),
-    counter(
-      'calls_total',
-      'Admitted calls completed since the breaker was created, by outcome (success, failure or cancelled).',
-      ['outcome'],
-      ({ snapshot: { counters } }, emit) => {
-        for (const [outcome, field] of OUTCOMES) emit({ outcome }, counters[field]);
-      },
-    ),
-    counter(
-      'transitions_total',
-      'State transitions since the breaker was created, by from, to and trigger.',
-      ['from', 'to', 'trigger'],
-      ({ levee }, emit) => {
-        for (const t of mergeTransitions(levee.transitionCounts(), KNOWN_TRANSITIONS)) {
-          emit({ from: t.from, to: t.to, trigger: t.trigger }, t.count);
-        }
-      },
-    ),
-  ];
-}
 
 /**
  * Registers the Levee metrics (see the README's metric table) in a prom-client
@@ -231,16 +117,20 @@ export function createPrometheusCollector(
   // (drops `_total`) when it scrapes, but keeps them under the original key.
   const metrics: Array<readonly [string, Gauge | Counter]> = [];
   try {
-    for (const spec of specs()) {
-      const name = prefix + spec.name;
-      const labelNames = [keyLabel, ...spec.labels];
+    for (const spec of METRICS) {
+      const name = prefix + spec.prom;
+      const labelNames = [keyLabel, ...spec.labels.map((l) => l.prom)];
       const collect = (metric: { reset(): void }, set: (labels: Labels, value: number) => void) => {
         metric.reset();
         for (const entry of read()) {
-          spec.fill(entry, (labels, value) => set({ [keyLabel]: entry.key, ...labels }, value));
+          spec.read(entry, (value, ...values) => {
+            const labels: Labels = { [keyLabel]: entry.key };
+            for (let i = 0; i < values.length; i++) labels[labelNames[i + 1]!] = values[i]!;
+            set(labels, value);
+          });
         }
       };
-      if (spec.kind === 'gauge') {
+      if (spec.kind !== 'counter') {
         const g: Gauge = new Gauge({
           name,
           help: spec.help,
