@@ -1,3 +1,6 @@
+import { describe } from '../internal/describe.js';
+import { notify, subscribe } from '../internal/listeners.js';
+import { isTimeoutError } from '../internal/timeout.js';
 import { CircuitOpenError, LeveeUsageError } from './errors.js';
 import {
   deriveThresholds,
@@ -21,6 +24,7 @@ import {
   WARMUP_SAMPLES,
   weightCap,
 } from './estimators.js';
+import { TRANSITION_SLOTS, TRANSITIONS } from './transitions.js';
 import type {
   Admission,
   LeveeOptions,
@@ -35,7 +39,7 @@ import type {
 } from './types.js';
 import { STATES, TRIGGERS } from './types.js';
 
-// Internal numeric codes (match the Go original's enum values).
+// Internal numeric codes: positions in STATES and TRIGGERS (the Go original's enum values).
 const CLOSED = 0;
 const OPEN = 1;
 const THROTTLED = 2;
@@ -48,7 +52,17 @@ const T_MIN_LIMIT = 4;
 const T_COOLDOWN = 5;
 const T_RECOVERED = 6;
 
+const NS = STATES.length;
 const NT = TRIGGERS.length;
+
+// How an admitted call ended, for the one completion path (#complete).
+const SUCCESS = 0;
+const FAILURE = 1;
+const CANCELLED = 2;
+type Outcome = typeof SUCCESS | typeof FAILURE | typeof CANCELLED;
+/** The out-of-band method of each outcome, named in usage errors. */
+const OUTCOME_METHODS = ['success', 'fail', 'cancel'] as const;
+
 /** Pre-built, frozen results: returning them allocates nothing. */
 const CHANGES: readonly StateChange[] = STATES.flatMap((state) =>
   TRIGGERS.map((trigger) => Object.freeze({ state, trigger })),
@@ -57,44 +71,10 @@ const ADMISSIONS: readonly Admission[] = [false, true].flatMap((admitted) =>
   STATES.flatMap((state) => TRIGGERS.map((trigger) => Object.freeze({ admitted, state, trigger }))),
 );
 
-/** The eight legal (from, to, trigger) transitions of ALGORITHM.md §2.3. */
-const TRANSITION_KEYS: ReadonlyArray<Omit<TransitionCount, 'count'>> = [
-  ['CLOSED', 'THROTTLED', 'FAILURE_RATE'],
-  ['CLOSED', 'THROTTLED', 'CONSECUTIVE_FAILURES'],
-  ['CLOSED', 'THROTTLED', 'SURGE'],
-  ['THROTTLED', 'OPEN', 'MIN_LIMIT_FAILURE_RATE'],
-  ['HALF_OPEN', 'OPEN', 'MIN_LIMIT_FAILURE_RATE'],
-  ['OPEN', 'HALF_OPEN', 'COOLDOWN_EXPIRED'],
-  ['THROTTLED', 'CLOSED', 'RECOVERED'],
-  ['HALF_OPEN', 'CLOSED', 'RECOVERED'],
-].map(([from, to, trigger]) =>
-  Object.freeze({
-    from: from as State,
-    to: to as State,
-    trigger: trigger as Exclude<Trigger, 'NONE'>,
-  }),
-);
-/** (from × 4 + to) × 7 + trigger → index into TRANSITION_KEYS (−1: illegal). */
-const TRANSITION_SLOTS = new Int8Array(4 * 4 * NT).fill(-1);
-TRANSITION_KEYS.forEach((k, i) => {
-  const code =
-    (STATES.indexOf(k.from) * 4 + STATES.indexOf(k.to)) * NT + TRIGGERS.indexOf(k.trigger);
-  TRANSITION_SLOTS[code] = i;
-});
-
-const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ??
-  Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
-
 const defaultClock = (): number => performance.now();
 
 /** A signal that never aborts, handed to `call()` functions when the caller gave none. */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  return String(value);
-}
 
 function checkTime(field: string, value: number): void {
   if (typeof value !== 'number') {
@@ -158,28 +138,28 @@ export class Permit {
 
   /** Records a success measured from `startedAtMs` to now. */
   success(): boolean {
-    return this.#complete(0);
+    return this.#complete(SUCCESS);
   }
 
   /** Records a failure. */
   fail(): boolean {
-    return this.#complete(1);
+    return this.#complete(FAILURE);
   }
 
   /** Releases the slot without recording an outcome (the caller gave up; says nothing about the dependency). */
   cancel(): boolean {
-    return this.#complete(2);
+    return this.#complete(CANCELLED);
   }
 
-  #complete(kind: 0 | 1 | 2): boolean {
+  #complete(outcome: Outcome): boolean {
     const levee = this.#levee;
     if (levee === undefined) return false;
     this.#levee = undefined;
     const now = levee.now();
     // A clock that went backwards would give a negative duration: clamp to 0.
     const d = Math.max(now - this.startedAtMs, 0);
-    if (kind === 0) levee.success(now, d);
-    else if (kind === 1) levee.fail(now, d);
+    if (outcome === SUCCESS) levee.success(now, d);
+    else if (outcome === FAILURE) levee.fail(now, d);
     else levee.cancel(now);
     return true;
   }
@@ -210,6 +190,26 @@ export interface CallOptions {
  * calls. Single-threaded by nature; one instance per traffic class.
  */
 export class Levee {
+  // Modes of the state machine (docs/ALGORITHM.md §2) and the fields each
+  // one uses besides the estimators that every completion updates (#errEwma,
+  // #avgLatency, #goodput, #samples, #consecFails). #enter is the one place
+  // where a state is entered, with its entry actions.
+  //
+  // | mode             | #state    | #capped | #armed | fields                                  |
+  // | ---------------- | --------- | ------- | ------ | --------------------------------------- |
+  // | CLOSED uncapped  | CLOSED    | false   | false  | #onset (published), #provenExcess       |
+  // | CLOSED armed     | CLOSED    | false   | true   | #strain, #strainTs, #latencySnapshot,   |
+  // |                  |           |         |        | #evalStart, #evalSuccesses              |
+  // | CLOSED graduated | CLOSED    | true    | false  | #limit (×2 per window), eval window     |
+  // | THROTTLED        | THROTTLED | true    | false  | #limit (MIMD), eval window, #enteredAt  |
+  // | OPEN             | OPEN      | true    | false  | #enteredAt, #openStreak (cooldown)      |
+  // | HALF_OPEN        | HALF_OPEN | true    | false  | as THROTTLED, from #limit 1; window     |
+  // |                  |           |         |        | stretched by #openStreak at the floor   |
+  //
+  // The eval window is #evalStart, #evalSuccesses and #evalFailures. Uncapped
+  // CLOSED admits on the fast path of start(), the other modes through
+  // #admitCapped.
+
   /** The SLO this breaker was built with (frozen). */
   readonly slo: SLO;
   /** Thresholds derived from the SLO. */
@@ -266,7 +266,7 @@ export class Levee {
   #failed = 0;
   #cancelled = 0;
 
-  /** Counts of the eight legal (from, to, trigger) transitions, see TRANSITION_SLOTS. */
+  /** Counts of the legal transitions, indexed like TRANSITIONS (see TRANSITION_SLOTS). */
   #transitions: Float64Array | undefined;
 
   #listeners: Array<(event: StateChangeEvent) => void> | undefined;
@@ -351,9 +351,9 @@ export class Levee {
     const out: TransitionCount[] = [];
     const counts = this.#transitions;
     if (counts === undefined) return out;
-    for (let i = 0; i < TRANSITION_KEYS.length; i++) {
+    for (let i = 0; i < TRANSITIONS.length; i++) {
       const count = counts[i]!;
-      if (count > 0) out.push({ ...TRANSITION_KEYS[i]!, count });
+      if (count > 0) out.push({ ...TRANSITIONS[i]!, count });
     }
     return out;
   }
@@ -382,22 +382,7 @@ export class Levee {
    * listener is re-thrown asynchronously (it cannot corrupt the breaker).
    */
   onStateChange(listener: (event: StateChangeEvent) => void): Subscription {
-    if (typeof listener !== 'function') {
-      throw new TypeError(`listener must be a function, got ${describe(listener)}`);
-    }
-    const listeners = (this.#listeners ??= []);
-    listeners.push(listener);
-    let active = true;
-    const unsubscribe = (): void => {
-      if (!active) return;
-      active = false;
-      const i = listeners.indexOf(listener);
-      if (i >= 0) listeners.splice(i, 1);
-    };
-    const sub = unsubscribe as Subscription;
-    sub.unsubscribe = unsubscribe;
-    sub[DISPOSE] = unsubscribe;
-    return sub;
+    return subscribe((this.#listeners ??= []), listener);
   }
 
   // -------------------------------------------------------------------------
@@ -434,24 +419,16 @@ export class Levee {
   success(nowMs: number, durationMs: number): StateChange {
     const ts = this.#toNs(nowMs, 'nowMs');
     if (!(durationMs >= 0 && durationMs !== Number.POSITIVE_INFINITY)) checkDuration(durationMs);
-    this.#checkInflight('success');
-    const entry = this.#state;
-    this.#changeTrigger = T_NONE;
-    this.#onSuccess(ts, Math.round(durationMs * 1e6));
-    this.#succeeded++;
-    return this.#result(entry, nowMs);
+    const trigger = this.#complete(SUCCESS, ts, Math.round(durationMs * 1e6), nowMs);
+    return CHANGES[this.#state * NT + trigger]!;
   }
 
   /** Reports that an admitted call failed at `nowMs`. The duration is validated but not used. */
   fail(nowMs: number, durationMs: number): StateChange {
     const ts = this.#toNs(nowMs, 'nowMs');
     if (!(durationMs >= 0 && durationMs !== Number.POSITIVE_INFINITY)) checkDuration(durationMs);
-    this.#checkInflight('fail');
-    const entry = this.#state;
-    this.#changeTrigger = T_NONE;
-    this.#onFail(ts);
-    this.#failed++;
-    return this.#result(entry, nowMs);
+    const trigger = this.#complete(FAILURE, ts, 0, nowMs);
+    return CHANGES[this.#state * NT + trigger]!;
   }
 
   /**
@@ -460,11 +437,9 @@ export class Levee {
    * changes.
    */
   cancel(nowMs: number): StateChange {
-    this.#toNs(nowMs, 'nowMs');
-    this.#checkInflight('cancel');
-    this.#inflight--;
-    this.#cancelled++;
-    return CHANGES[this.#state * NT]!;
+    const ts = this.#toNs(nowMs, 'nowMs');
+    const trigger = this.#complete(CANCELLED, ts, 0, nowMs);
+    return CHANGES[this.#state * NT + trigger]!;
   }
 
   // -------------------------------------------------------------------------
@@ -504,21 +479,21 @@ export class Levee {
       try {
         result = fn(signal ?? NEVER_ABORTED);
       } catch (err) {
-        this.#settleCall(t0, 1);
+        this.#settleCall(t0, FAILURE);
         throw err;
       }
       if (!isThenable(result)) {
-        this.#settleCall(t0, 0);
+        this.#settleCall(t0, SUCCESS);
         return Promise.resolve(result);
       }
       if (signal === undefined) {
         return Promise.resolve(result).then(
           (value) => {
-            this.#settleCall(t0, 0);
+            this.#settleCall(t0, SUCCESS);
             return value;
           },
           (err: unknown) => {
-            this.#settleCall(t0, 1);
+            this.#settleCall(t0, FAILURE);
             throw err;
           },
         );
@@ -533,7 +508,7 @@ export class Levee {
   #raceAbort<T>(result: PromiseLike<T>, signal: AbortSignal, t0: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let done = false;
-      const finish = (outcome: 0 | 1 | 2): boolean => {
+      const finish = (outcome: Outcome): boolean => {
         if (done) return false;
         done = true;
         signal.removeEventListener('abort', onAbort);
@@ -542,40 +517,53 @@ export class Levee {
       };
       const onAbort = (): void => {
         const reason: unknown = signal.reason;
-        if (finish(isTimeoutReason(reason) ? 1 : 2)) reject(reason);
+        if (finish(isTimeoutError(reason) ? FAILURE : CANCELLED)) reject(reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       result.then(
         (value) => {
-          if (finish(0)) resolve(value);
+          if (finish(SUCCESS)) resolve(value);
         },
         (err: unknown) => {
-          if (finish(1)) reject(err);
+          if (finish(FAILURE)) reject(err);
         },
       );
     });
   }
 
   /** Records the outcome of an in-band call started at `t0` on the breaker's clock. */
-  #settleCall(t0: number, outcome: 0 | 1 | 2): void {
+  #settleCall(t0: number, outcome: Outcome): void {
     let t1 = this.#clock();
     if (!Number.isFinite(t1)) t1 = t0; // a broken clock must not leak the slot
     const d = t1 > t0 ? t1 - t0 : 0;
     const ts = this.#toNs(t1, 'nowMs');
-    this.#checkInflight(outcome === 0 ? 'success' : outcome === 1 ? 'fail' : 'cancel');
+    this.#complete(outcome, ts, Math.round(d * 1e6), t1);
+  }
+
+  /**
+   * The one completion path of an admitted call (`success`, `fail`, `cancel`,
+   * permits and `call()`): updates the estimators and counters, notifies the
+   * listeners of a state change made by it, and returns its trigger
+   * (T_NONE when the state did not change). `durNs` is used by a success only.
+   */
+  #complete(outcome: Outcome, ts: number, durNs: number, atMs: number): number {
+    if (this.#inflight <= 0) throw nothingInFlight(outcome);
     const entry = this.#state;
     this.#changeTrigger = T_NONE;
-    if (outcome === 0) {
-      this.#onSuccess(ts, Math.round(d * 1e6));
+    if (outcome === SUCCESS) {
+      this.#onSuccess(ts, durNs);
       this.#succeeded++;
-    } else if (outcome === 1) {
+    } else if (outcome === FAILURE) {
       this.#onFail(ts);
       this.#failed++;
     } else {
       this.#inflight--;
       this.#cancelled++;
     }
-    if (this.#state !== entry) this.#emit(entry, t1);
+    if (this.#state === entry) return T_NONE;
+    const trigger = this.#changeTrigger;
+    this.#emit(entry, atMs);
+    return trigger;
   }
 
   // -------------------------------------------------------------------------
@@ -594,20 +582,7 @@ export class Levee {
     return Number.isNaN(this.#originMs) ? 0 : Math.round((ms - this.#originMs) * 1e6);
   }
 
-  #checkInflight(op: string): void {
-    if (this.#inflight <= 0) {
-      throw new LeveeUsageError(
-        `${op}() called with no admitted call in flight: every admitted start() gets exactly one completion`,
-      );
-    }
-  }
-
-  #result(entry: number, nowMs: number): StateChange {
-    const trigger = this.#state === entry ? T_NONE : this.#changeTrigger;
-    if (trigger !== T_NONE) this.#emit(entry, nowMs);
-    return CHANGES[this.#state * NT + trigger]!;
-  }
-
+  /** Tells the listeners about the change from `from` made by the current call. */
   #emit(from: number, atMs: number): void {
     const listeners = this.#listeners;
     if (listeners === undefined || listeners.length === 0) return;
@@ -617,24 +592,51 @@ export class Levee {
       trigger: TRIGGERS[this.#changeTrigger] as Exclude<Trigger, 'NONE'>,
       atMs,
     };
-    for (const listener of listeners.slice()) {
-      try {
-        listener(event);
-      } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    notify(listeners, event);
   }
 
-  #setState(to: number, trigger: number, ts: number): void {
-    const counts = (this.#transitions ??= new Float64Array(TRANSITION_KEYS.length));
-    counts[TRANSITION_SLOTS[(this.#state * 4 + to) * NT + trigger]!]!++;
+  /**
+   * The one place where a state is entered: counts the transition, then runs
+   * the entry actions of the state (docs/ALGORITHM.md §2.3, side effects). `seed`
+   * is the limit seed of THROTTLED (§3.5), unused by the other states.
+   */
+  #enter(to: number, trigger: number, ts: number, seed: number): void {
+    const counts = (this.#transitions ??= new Float64Array(TRANSITIONS.length));
+    counts[TRANSITION_SLOTS[(this.#state * NS + to) * NT + trigger]!]!++;
     this.#state = to;
     this.#changeTrigger = trigger;
     this.#lastTrigger = trigger;
     this.#enteredAt = ts;
+    switch (to) {
+      case THROTTLED: // T1–T4
+        this.#capped = true;
+        this.#limit = Math.max(seed, MIN_LIMIT);
+        this.#consecFails = 0;
+        this.#armed = false;
+        this.#onset = 0;
+        this.#resetWindow(ts);
+        break;
+      case OPEN: // T5; the eval window is not reset (entering HALF_OPEN resets it)
+        this.#openStreak++;
+        this.#consecFails = 0;
+        break;
+      case HALF_OPEN: // T6
+        this.#limit = MIN_LIMIT;
+        this.#capped = true;
+        this.#consecFails = 0;
+        this.#armed = false;
+        this.#onset = 0;
+        this.#resetWindow(ts);
+        break;
+      default: // CLOSED, T7: still capped with its limit (graduated recovery)
+        this.#openStreak = 0;
+        this.#resetWindow(ts);
+        if (this.#samples < WARMUP_SAMPLES) {
+          // Tripped during warm-up: start warming up again.
+          this.#samples = 0;
+          this.#errEwma = 0;
+        }
+    }
   }
 
   #resetWindow(ts: number): void {
@@ -728,29 +730,18 @@ export class Levee {
     if (this.#capped && this.#state !== OPEN) this.#evalFailures++;
     if (this.#state === CLOSED) {
       if (this.#samples >= WARMUP_SAMPLES && this.#errorLowerBound() > this.#sloErr) {
-        this.#throttle(ts, T_FAILURE_RATE, this.#failureSeed());
+        this.#enter(THROTTLED, T_FAILURE_RATE, ts, this.#failureSeed()); // T1
         return;
       }
       let trip = this.#consecFailTrip;
       if (this.#samples < WARMUP_SAMPLES && trip > WARMUP_CONSEC_TRIP) trip = WARMUP_CONSEC_TRIP;
-      if (this.#consecFails >= trip) this.#throttle(ts, T_CONSECUTIVE, this.#failureSeed());
+      if (this.#consecFails >= trip) this.#enter(THROTTLED, T_CONSECUTIVE, ts, this.#failureSeed()); // T2
     }
   }
 
   /** Limit seed on failure evidence: half the observed operating point. */
   #failureSeed(): number {
     return Math.max(0.5 * Math.max(this.#capacity(), this.#inflight), MIN_LIMIT);
-  }
-
-  /** CLOSED → THROTTLED (T1–T4). */
-  #throttle(ts: number, trigger: number, seed: number): void {
-    this.#setState(THROTTLED, trigger, ts);
-    this.#capped = true;
-    this.#limit = Math.max(seed, MIN_LIMIT);
-    this.#consecFails = 0;
-    this.#armed = false;
-    this.#onset = 0;
-    this.#resetWindow(ts);
   }
 
   /** T7: THROTTLED/HALF_OPEN → CLOSED (still capped: graduated recovery). */
@@ -761,14 +752,7 @@ export class Levee {
       this.#errEwma < this.#recoverThreshold ||
       this.#limit > RECOVER_HEADROOM * (this.#inflight + 1)
     ) {
-      this.#setState(CLOSED, T_RECOVERED, ts);
-      this.#openStreak = 0;
-      this.#resetWindow(ts);
-      if (this.#samples < WARMUP_SAMPLES) {
-        // Tripped during warm-up: start warming up again.
-        this.#samples = 0;
-        this.#errEwma = 0;
-      }
+      this.#enter(CLOSED, T_RECOVERED, ts, 0);
     }
   }
 
@@ -781,13 +765,7 @@ export class Levee {
     }
     if (state === OPEN) {
       if (ts - this.#enteredAt < this.#cooldownNs()) return false;
-      this.#setState(HALF_OPEN, T_COOLDOWN, ts);
-      this.#limit = MIN_LIMIT;
-      this.#capped = true;
-      this.#consecFails = 0;
-      this.#armed = false;
-      this.#onset = 0;
-      this.#resetWindow(ts);
+      this.#enter(HALF_OPEN, T_COOLDOWN, ts, 0); // T6
     }
     if (this.#evaluate(ts)) return false;
     if (
@@ -807,9 +785,7 @@ export class Levee {
     if (total > 0) {
       const errRate = this.#evalFailures / total;
       if (errRate > OPEN_ERR_THRESHOLD && this.#limit <= MIN_LIMIT) {
-        this.#setState(OPEN, T_MIN_LIMIT, ts);
-        this.#openStreak++;
-        this.#consecFails = 0;
+        this.#enter(OPEN, T_MIN_LIMIT, ts, 0); // T5
         return true;
       }
       if (errRate > this.#recoverThreshold) {
@@ -827,7 +803,7 @@ export class Levee {
     if (ts - this.#evalStart < evalIntervalNs(this.#avgLatency)) return;
     const total = this.#evalSuccesses + this.#evalFailures;
     if (total > 0 && this.#evalFailures / total > this.#recoverThreshold) {
-      this.#throttle(ts, T_FAILURE_RATE, this.#failureSeed());
+      this.#enter(THROTTLED, T_FAILURE_RATE, ts, this.#failureSeed()); // T3
       return;
     }
     if (this.#limit > RECOVER_HEADROOM * (this.#inflight + 1)) {
@@ -894,7 +870,8 @@ export class Levee {
     const budget = seconds(evalIntervalNs(this.#latencySnapshot));
     if (this.#strain >= budget) {
       const seed = Math.max(this.#goodput * this.#latencySnapshot, proven, MIN_LIMIT);
-      this.#throttle(ts, T_SURGE, seed);
+      this.#enter(THROTTLED, T_SURGE, ts, seed); // T4
+      // The strain is held at the budget after the trip (docs/ALGORITHM.md §3.9).
       this.#strain = budget;
       this.#strainTs = ts;
       return;
@@ -906,6 +883,13 @@ export class Levee {
       this.#publishOnset();
     }
   }
+}
+
+/** The usage error of a completion reported with no admitted call in flight. */
+function nothingInFlight(outcome: Outcome): LeveeUsageError {
+  return new LeveeUsageError(
+    `${OUTCOME_METHODS[outcome]}() called with no admitted call in flight: every admitted start() gets exactly one completion`,
+  );
 }
 
 /**
@@ -927,13 +911,5 @@ function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function isTimeoutReason(reason: unknown): boolean {
-  return (
-    typeof reason === 'object' &&
-    reason !== null &&
-    (reason as { name?: unknown }).name === 'TimeoutError'
   );
 }

@@ -19,7 +19,7 @@ function t(from: State, to: State, trigger: Exclude<Trigger, 'NONE'>): Transitio
 
 /**
  * The eight legal transitions, in the order of the transition table of
- * ALGORITHM.md §2.3 (T1–T7, T5 and T7 from either capped state).
+ * docs/ALGORITHM.md §2.3 (T1–T7; T5 and T7 from either capped state).
  * `transitionCounts()` lists them in this order.
  */
 export const TRANSITIONS: readonly Transition[] = Object.freeze([

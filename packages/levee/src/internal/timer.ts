@@ -9,7 +9,10 @@
 /** Largest delay Node's timers accept; longer deadlines are not applied. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** The whole milliseconds of a deadline option, or undefined when none applies (`false`, too long). */
+/**
+ * The whole milliseconds of a deadline option, or undefined when none applies
+ * (`false`, or too long for a timer).
+ */
 export function deadlineMs(timeoutMs: number | false): number | undefined {
   return timeoutMs !== false && timeoutMs <= MAX_TIMER_MS ? Math.ceil(timeoutMs) : undefined;
 }
