@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,5 +118,25 @@ describe('packaging', () => {
       }
     }
     expect(seen).toBeGreaterThanOrEqual(4); // node:http ×2, fastify, undici
+  });
+
+  it('packs every export target and the dashboard page files (npm pack --dry-run)', () => {
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as Array<{ files: Array<{ path: string }> }>;
+    const files = new Set(packed!.files.map((f) => f.path));
+    for (const entry of Object.values(pkg.exports)) {
+      for (const target of typeof entry === 'string' ? [entry] : Object.values(entry)) {
+        expect(files.has(target.replace(/^\.\//, '')), target).toBe(true);
+      }
+    }
+    for (const asset of ['page.js', 'page.css']) {
+      expect(files.has(`src/observability/dashboard/${asset}`), asset).toBe(true);
+    }
+    expect([...files].filter((f) => f.startsWith('test/') || f.startsWith('bench/'))).toEqual([]);
   });
 });
