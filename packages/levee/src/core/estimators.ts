@@ -11,27 +11,27 @@ import { probit } from './probit.js';
 
 /** Half-life of every EWMA, seconds: ~6 s of effective memory ("two half-lives"). */
 export const HALF_LIFE_S = 3;
-export const LN2 = Math.LN2;
+const LN2 = Math.LN2;
 /** Completions before the statistical trip and surge publishing switch on. */
 export const WARMUP_SAMPLES = 50;
 /** Consecutive-failure trip during warm-up (catches cold-start outages). */
 export const WARMUP_CONSEC_TRIP = 5;
 /** Eval window = 5 average latencies, clamped to [100 ms, 5 s]. */
 export const SAMPLES_PER_EVAL = 5;
-export const MIN_EVAL_NS = 100_000_000;
-export const MAX_EVAL_NS = 5_000_000_000;
+const MIN_EVAL_NS = 100_000_000;
+const MAX_EVAL_NS = 5_000_000_000;
 export const MIN_LIMIT = 1;
 /** Window error rate at the floor limit that opens the circuit. */
 export const OPEN_ERR_THRESHOLD = 0.5;
 /** Cap of the open-streak exponent: cooldown ≤ 8× Timeout, HALF_OPEN window ≤ 16× base. */
 export const MAX_OPEN_BACKOFF = 4;
 /** Rarity used for the consecutive-failure run length and the surge onset quantile. */
-export const HEALTHY_TAIL_PROB = 1e-8;
-export const SURGE_ONSET_Z = probit(1 - HEALTHY_TAIL_PROB);
+const HEALTHY_TAIL_PROB = 1e-8;
+const SURGE_ONSET_Z = probit(1 - HEALTHY_TAIL_PROB);
 /** EWMA step for simultaneous or out-of-order events (never capped). */
-export const TIE_ALPHA = 0.01;
+const TIE_ALPHA = 0.01;
 /** Floor of (1 − error rate) when recovering the total event rate from goodput. */
-export const REQUEST_RATE_FLOOR = 0.05;
+const REQUEST_RATE_FLOOR = 0.05;
 export const MIN_HOLDOFF_NS = 3_000_000_000;
 export const RECOVER_HEADROOM = 3;
 export const PROVEN_EXCESS_SNAP = 0.5;

@@ -7,7 +7,7 @@
  */
 
 /** Largest delay Node's timers accept; longer deadlines are not applied. */
-export const MAX_TIMER_MS = 2_147_483_647;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The whole milliseconds of a deadline option, or undefined when none applies

@@ -12,10 +12,10 @@ import { STATES } from '../core/types.js';
 import type { SourceEntry } from './source.js';
 
 /** Admission decisions, each a field of {@link Counters}. */
-export const DECISIONS = ['admitted', 'rejected'] as const satisfies ReadonlyArray<keyof Counters>;
+const DECISIONS = ['admitted', 'rejected'] as const satisfies ReadonlyArray<keyof Counters>;
 
 /** Outcome label values of completed calls, with the {@link Counters} field each reads. */
-export const OUTCOMES = [
+const OUTCOMES = [
   ['success', 'succeeded'],
   ['failure', 'failed'],
   ['cancelled', 'cancelled'],
