@@ -5,20 +5,10 @@
  *
  * @packageDocumentation
  */
-export { CircuitOpenError, isCircuitOpenError, LeveeUsageError } from './errors.js';
-export type { Thresholds } from './estimators.js';
-export {
-  deriveThresholds,
-  effectiveSamples,
-  errorLowerBound,
-  ewmaAlpha,
-  requestRate,
-  weightCap,
-  wilsonLowerBound,
-} from './estimators.js';
-export type { CallOptions } from './levee.js';
-export { Levee, Permit, validateSLO } from './levee.js';
-export { probit } from './probit.js';
+export { CircuitOpenError, isCircuitOpenError, LeveeUsageError } from './core/errors.js';
+export type { Thresholds } from './core/estimators.js';
+export type { CallOptions } from './core/levee.js';
+export { Levee, Permit, validateSLO } from './core/levee.js';
 export type {
   Admission,
   Counters,
@@ -32,5 +22,5 @@ export type {
   SurgeSnapshot,
   TransitionCount,
   Trigger,
-} from './types.js';
-export { STATES, TRIGGERS } from './types.js';
+} from './core/types.js';
+export { STATES, TRIGGERS } from './core/types.js';

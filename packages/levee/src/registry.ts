@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
-import { Levee, validateSLO } from './levee.js';
-import type { SLO, Subscription } from './types.js';
+import { Levee, validateSLO } from './core/levee.js';
+import type { SLO, Subscription } from './core/types.js';
+import { describe } from './internal/describe.js';
+import { notify, subscribe } from './internal/listeners.js';
 
 /** Default {@link LeveeRegistryOptions.maxSize}. */
 export const DEFAULT_MAX_SIZE = 1000;
@@ -77,48 +79,6 @@ interface Entry {
   prev: Entry | undefined;
   /** Towards the most recently used end. */
   next: Entry | undefined;
-}
-
-const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ??
-  Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  return String(value);
-}
-
-function subscribe<L>(list: L[], listener: L): Subscription {
-  if (typeof listener !== 'function') {
-    throw new TypeError(`listener must be a function, got ${describe(listener)}`);
-  }
-  list.push(listener);
-  let active = true;
-  const unsubscribe = (): void => {
-    if (!active) return;
-    active = false;
-    const i = list.indexOf(listener);
-    if (i >= 0) list.splice(i, 1);
-  };
-  const sub = unsubscribe as Subscription;
-  sub.unsubscribe = unsubscribe;
-  sub[DISPOSE] = unsubscribe;
-  return sub;
-}
-
-/** Runs listeners; an exception is re-thrown asynchronously so it cannot corrupt the registry. */
-function notify<A extends unknown[]>(list: Array<(...args: A) => void>, ...args: A): void {
-  if (list.length === 0) return;
-  for (const listener of list.slice()) {
-    try {
-      listener(...args);
-    } catch (err) {
-      queueMicrotask(() => {
-        throw err;
-      });
-    }
-  }
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   LeveeRegistry,
   RegistryFullError,
 } from '../src/registry.js';
-import { virtualClock } from './net.js';
+import { virtualClock } from './integrations/net.js';
 
 const SLO_A: SLO = { successRate: 0.99, timeoutMs: 1000 };
 
