@@ -10,14 +10,9 @@
  */
 import { Levee } from '@leveejs/levee';
 import type { Candidate, CandidateProbe, CandidateState } from './candidate.js';
+import type { CandidateEntry, LeveeSlo } from './entry.js';
 
-/** The single SLO Levee is built with. */
-export interface LeveeSlo {
-  /** Target fraction of successful requests, e.g. 0.9. */
-  successRate: number;
-  /** Latency limit in milliseconds, e.g. 1500. */
-  timeoutMs: number;
-}
+export type { LeveeSlo } from './entry.js';
 
 /** The part of the library's out-of-band API the adapter uses. */
 export interface LeveeLike {
@@ -72,3 +67,14 @@ export class LeveeCandidate implements Candidate {
 export function createLeveeCandidate(slo: LeveeSlo): Candidate {
   return new LeveeCandidate(slo);
 }
+
+export const LEVEE_ENTRIES = [
+  {
+    key: 'levee',
+    displayName: 'Levee',
+    description: '@leveejs/levee built with the given SLO',
+    group: 'published',
+    relativeCost: 1.5,
+    create: ({ slo }) => createLeveeCandidate(slo),
+  },
+] as const satisfies readonly CandidateEntry[];

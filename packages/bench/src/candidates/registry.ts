@@ -1,95 +1,77 @@
 /**
  * The candidates the benchmark knows, by the names used on the command line.
- * Each entry builds a fresh breaker; only Levee uses the SLO, the others are
- * fixed configurations.
+ * Each candidate module exports its entries (`entry.ts`); this file lists the
+ * modules in the default run (and print) order of the published tables, the
+ * published candidates first, then the peers (libraries, then limiters).
+ * Everything else here — the groups `--candidates` accepts, the peer list the
+ * mesh turns into governors — is computed from that list. A new candidate is
+ * its module plus one line in `ENTRIES` (and its import).
  */
 import type { Candidate } from './candidate.js';
-import { createLeveeCandidate, type LeveeSlo } from './levee.js';
-import { NoCB } from './no-cb.js';
-import { PEER_CANDIDATES, PEER_KEYS } from './peers/index.js';
-import { STATIC_BAU, STATIC_PEAK, StaticCB } from './static-cb.js';
+import {
+  type CandidateEntry,
+  type CandidateOptions,
+  candidateGroups,
+  checkEntries,
+  isPeerEntry,
+  type PeerEntry,
+} from './entry.js';
+import { LEVEE_ENTRIES } from './levee.js';
+import { NO_CB_ENTRIES } from './no-cb.js';
+import { AIMD_ENTRIES } from './peers/aimd.js';
+import { COCKATIEL_ENTRIES } from './peers/cockatiel.js';
+import { ENVOY_GRADIENT_ENTRIES } from './peers/envoy-gradient.js';
+import { GRADIENT2_ENTRIES } from './peers/gradient2.js';
+import { OPOSSUM_ENTRIES } from './peers/opossum.js';
+import { SRE_THROTTLE_ENTRIES } from './peers/sre-throttle.js';
+import { VEGAS_ENTRIES } from './peers/vegas.js';
+import { STATIC_CB_ENTRIES } from './static-cb.js';
 
-export interface CandidateOptions {
-  /** The SLO given on the command line (success rate, timeout in ms). */
-  slo: LeveeSlo;
-}
+export type { CandidateEntry, CandidateOptions, PeerEntry } from './entry.js';
 
-export interface CandidateEntry {
-  /** Command-line name, e.g. `static-peak`. */
-  readonly key: string;
-  /** Name shown in the tables, e.g. `Static-Peak`. */
-  readonly displayName: string;
-  /** One-line description for help texts. */
-  readonly description: string;
-  /**
-   * True when the candidate does not depend on the SLO (a fixed
-   * configuration). The suites then run it once per configuration whatever the
-   * SLO, and reuse the result (e.g. the static breakers in the SLO sweep).
-   * Left out means "depends on the SLO".
-   */
-  readonly ignoresSlo?: boolean;
-  /**
-   * CPU time of a simulation relative to No-CB's at the same load (default 1;
-   * a scheduling hint only: longer jobs start first).
-   */
-  readonly relativeCost?: number;
-  create(options: CandidateOptions): Candidate;
-}
+/** Every entry, in order (each group's members in the order listed here). */
+const ENTRIES = [
+  ...NO_CB_ENTRIES,
+  ...LEVEE_ENTRIES,
+  ...STATIC_CB_ENTRIES,
+  // Competitors from the ecosystem (opt-in: name them with --candidates).
+  ...OPOSSUM_ENTRIES,
+  ...COCKATIEL_ENTRIES,
+  ...GRADIENT2_ENTRIES,
+  ...AIMD_ENTRIES,
+  ...VEGAS_ENTRIES,
+  ...ENVOY_GRADIENT_ENTRIES,
+  ...SRE_THROTTLE_ENTRIES,
+] as const satisfies readonly CandidateEntry[];
+checkEntries(ENTRIES);
+
+type AnyEntry = (typeof ENTRIES)[number];
+type AnyPeerEntry = Extract<AnyEntry, { group: 'libraries' | 'limiters' }>;
+/** Command-line name of any candidate. */
+export type CandidateKey = AnyEntry['key'];
+/** Command-line name of a peer (group `libraries` or `limiters`). */
+export type PeerKey = AnyPeerEntry['key'];
 
 /** All candidates, in the default run (and print) order of the published tables. */
-export const CANDIDATES: readonly CandidateEntry[] = [
-  {
-    key: 'no-cb',
-    displayName: 'No-CB',
-    description: 'no breaker: admits everything (negative control)',
-    ignoresSlo: true,
-    relativeCost: 0.8,
-    create: () => new NoCB(),
-  },
-  {
-    key: 'levee',
-    displayName: 'Levee',
-    description: '@leveejs/levee built with the given SLO',
-    relativeCost: 1.5,
-    create: ({ slo }) => createLeveeCandidate(slo),
-  },
-  {
-    key: 'static-bau',
-    displayName: 'Static-BAU',
-    description: 'consecutive-failure breaker tuned for 100-800 RPS',
-    ignoresSlo: true,
-    create: () => new StaticCB('Static-BAU', STATIC_BAU),
-  },
-  {
-    key: 'static-peak',
-    displayName: 'Static-Peak',
-    description: 'consecutive-failure breaker tuned for 2,000-5,000 RPS',
-    ignoresSlo: true,
-    create: () => new StaticCB('Static-Peak', STATIC_PEAK),
-  },
-  // Competitors from the ecosystem (opt-in: name them with --candidates).
-  ...PEER_CANDIDATES,
-];
+export const CANDIDATES: readonly CandidateEntry[] = ENTRIES;
+
+/** The peers, in registry order: what the mesh also accepts as governors. */
+export const PEER_CANDIDATES: readonly (PeerEntry & { readonly key: PeerKey })[] = ENTRIES.filter(
+  (e): e is AnyPeerEntry => isPeerEntry(e),
+);
+
+/** Keys of the peers, in registry order. */
+export const PEER_KEYS: readonly PeerKey[] = PEER_CANDIDATES.map((e) => e.key);
 
 /**
  * Named groups `--candidates` accepts besides single names (expanded in this
- * order, members already listed skipped):
- * - `published`: the candidates of the original's tables (No-CB, Levee and
- *   the two static breakers) — every suite's default;
- * - `libraries`: the real npm breakers, opossum and cockatiel, each with its
- *   defaults and tuned;
- * - `limiters`: the reference adaptive limiters (Gradient2, AIMD, Vegas,
- *   Envoy's gradient, the SRE throttle);
- * - `peers`: `libraries` and `limiters`;
- * - `all`: every candidate.
+ * order, members already listed skipped), from the entries' `group`:
+ * `published` (every suite's default), `libraries`, `limiters`, `peers`
+ * (libraries and limiters) and `all` (every candidate). See `CandidateGroup`.
  */
-export const CANDIDATE_GROUPS: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  published: ['no-cb', 'levee', 'static-bau', 'static-peak'],
-  libraries: ['opossum-default', 'opossum-tuned', 'cockatiel-default', 'cockatiel-tuned'],
-  limiters: ['gradient2', 'aimd', 'vegas', 'envoy-gradient', 'sre-throttle'],
-  peers: PEER_KEYS,
-  all: CANDIDATES.map((c) => c.key),
-});
+export const CANDIDATE_GROUPS: Readonly<Record<string, readonly string[]>> = Object.freeze(
+  candidateGroups(CANDIDATES),
+);
 
 /** Command-line names of all candidates, in default order. */
 export function candidateNames(): string[] {

@@ -21,6 +21,7 @@
  * extra probes); HALF_OPEN is reported as OPEN, also for admitted probes.
  */
 import type { Candidate, CandidateState } from './candidate.js';
+import type { CandidateEntry } from './entry.js';
 
 export interface StaticCBConfig {
   /** Consecutive failures that open a closed breaker. */
@@ -136,3 +137,22 @@ export class StaticCB implements Candidate {
     this.#failures = 0;
   }
 }
+
+export const STATIC_CB_ENTRIES = [
+  {
+    key: 'static-bau',
+    displayName: 'Static-BAU',
+    description: 'consecutive-failure breaker tuned for 100-800 RPS',
+    group: 'published',
+    ignoresSlo: true,
+    create: () => new StaticCB('Static-BAU', STATIC_BAU),
+  },
+  {
+    key: 'static-peak',
+    displayName: 'Static-Peak',
+    description: 'consecutive-failure breaker tuned for 2,000-5,000 RPS',
+    group: 'published',
+    ignoresSlo: true,
+    create: () => new StaticCB('Static-Peak', STATIC_PEAK),
+  },
+] as const satisfies readonly CandidateEntry[];

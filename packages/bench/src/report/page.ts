@@ -18,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CLIENT_SCRIPT } from './client.js';
+import { clientScript } from './client.js';
 import { encodeColumn } from './encode.js';
 import { type ChartTrace, closedLoopLayout, type PageLayout } from './layout.js';
 
@@ -486,7 +486,7 @@ ${charts}
 </main>
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${scriptSafe(js)}</script>
-<script>${scriptSafe(CLIENT_SCRIPT)}</script>
+<script>${scriptSafe(clientScript())}</script>
 </body>
 </html>
 `;

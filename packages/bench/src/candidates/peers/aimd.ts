@@ -11,6 +11,7 @@
  * The limit is an integer. Defaults (Netflix): initial = min = 20, max = 200,
  * backoff 0.9, timeout 5 s.
  */
+import type { CandidateEntry } from '../entry.js';
 import { InflightLimiter } from './limiter.js';
 
 export interface AimdConfig {
@@ -58,3 +59,16 @@ export class AimdLimiter extends InflightLimiter {
     }
   }
 }
+
+export const AIMD_ENTRIES = [
+  {
+    key: 'aimd',
+    displayName: 'AIMD',
+    description: 'Netflix AIMD adaptive limit (init/min 20, max 200, x0.9 on drop)',
+    group: 'limiters',
+    ignoresSlo: true,
+    relativeCost: 1.5,
+    meshCost: 20,
+    create: () => new AimdLimiter(),
+  },
+] as const satisfies readonly CandidateEntry[];

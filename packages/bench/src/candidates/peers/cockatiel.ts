@@ -58,6 +58,7 @@ import {
   SamplingBreaker,
 } from 'cockatiel';
 import type { Candidate, CandidateState } from '../candidate.js';
+import type { CandidateEntry } from '../entry.js';
 import { PendingByStart } from './pending.js';
 import { SyncPromise } from './sync-promise.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -323,3 +324,27 @@ export function createCockatielDefault(): Candidate {
 export function createCockatielTuned(): Candidate {
   return new CockatielCandidate('Cockatiel-Tuned', COCKATIEL_TUNED);
 }
+
+export const COCKATIEL_ENTRIES = [
+  {
+    key: 'cockatiel-default',
+    displayName: 'Cockatiel-Default',
+    description: 'cockatiel 3.2.1 README breaker (5 consecutive failures, half-open after 10 s)',
+    group: 'libraries',
+    ignoresSlo: true,
+    relativeCost: 3,
+    meshCost: 30,
+    create: () => createCockatielDefault(),
+  },
+  {
+    key: 'cockatiel-tuned',
+    displayName: 'Cockatiel-Tuned',
+    description:
+      'cockatiel 3.2.1 set for this traffic (>20% in 10 s, 2-30 s exponential half-open)',
+    group: 'libraries',
+    ignoresSlo: true,
+    relativeCost: 3,
+    meshCost: 30,
+    create: () => createCockatielTuned(),
+  },
+] as const satisfies readonly CandidateEntry[];

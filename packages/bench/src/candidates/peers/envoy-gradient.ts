@@ -29,8 +29,9 @@
  * gives ~1 %-bucketed quantiles; this port takes the exact nearest-rank
  * percentile of the samples.
  */
+import type { CandidateEntry } from '../entry.js';
 import { InflightLimiter } from './limiter.js';
-import { SeededRandom } from './prng.js';
+import { PEER_SEED, SeededRandom } from './prng.js';
 
 export interface EnvoyGradientConfig {
   /** concurrency_update_interval. */
@@ -220,3 +221,16 @@ export class EnvoyGradientLimiter extends InflightLimiter {
     return value;
   }
 }
+
+export const ENVOY_GRADIENT_ENTRIES = [
+  {
+    key: 'envoy-gradient',
+    displayName: 'Envoy-Gradient',
+    description: "Envoy's gradient controller (100 ms windows, minRTT every 60 s + jitter)",
+    group: 'limiters',
+    ignoresSlo: true,
+    relativeCost: 1.5,
+    meshCost: 20,
+    create: () => new EnvoyGradientLimiter({ seed: PEER_SEED }),
+  },
+] as const satisfies readonly CandidateEntry[];

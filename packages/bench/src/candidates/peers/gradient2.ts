@@ -18,6 +18,7 @@
  * min = 20, max = 200, queueSize 4, smoothing 0.2, tolerance 1.5, longWindow
  * 600.
  */
+import type { CandidateEntry } from '../entry.js';
 import { InflightLimiter } from './limiter.js';
 
 export interface Gradient2Config {
@@ -108,3 +109,16 @@ export class Gradient2Limiter extends InflightLimiter {
     this.#estimated = Math.max(c.minLimit, Math.min(c.maxLimit, next));
   }
 }
+
+export const GRADIENT2_ENTRIES = [
+  {
+    key: 'gradient2',
+    displayName: 'Gradient2',
+    description: 'Netflix Gradient2 adaptive limit (init/min 20, max 200)',
+    group: 'limiters',
+    ignoresSlo: true,
+    relativeCost: 1.5,
+    meshCost: 20,
+    create: () => new Gradient2Limiter(),
+  },
+] as const satisfies readonly CandidateEntry[];

@@ -34,6 +34,7 @@
  */
 import CircuitBreaker from 'opossum';
 import type { Candidate, CandidateState } from '../candidate.js';
+import type { CandidateEntry } from '../entry.js';
 import { PendingByStart } from './pending.js';
 import { SyncPromise } from './sync-promise.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -148,3 +149,27 @@ export function createOpossumDefault(): Candidate {
 export function createOpossumTuned(): Candidate {
   return new OpossumCandidate('Opossum-Tuned', OPOSSUM_TUNED);
 }
+
+export const OPOSSUM_ENTRIES = [
+  {
+    key: 'opossum-default',
+    displayName: 'Opossum-Default',
+    description: 'opossum 9.0.0 with its documented defaults (>50% errors in 10 s, 30 s reset)',
+    group: 'libraries',
+    ignoresSlo: true,
+    relativeCost: 5,
+    meshCost: 80,
+    create: () => createOpossumDefault(),
+  },
+  {
+    key: 'opossum-tuned',
+    displayName: 'Opossum-Tuned',
+    description:
+      'opossum 9.0.0 set for this traffic (1.5 s timeout, >20% of >=100 calls, 5 s reset)',
+    group: 'libraries',
+    ignoresSlo: true,
+    relativeCost: 5,
+    meshCost: 80,
+    create: () => createOpossumTuned(),
+  },
+] as const satisfies readonly CandidateEntry[];

@@ -6,6 +6,9 @@
  * unrelated streams and the state is never all zero. Same seed → same stream,
  * on every platform; no dependency on `Math.random`.
  */
+/** Seed of the limiters that draw random numbers (Vegas, Envoy, SRE). */
+export const PEER_SEED = 20241225;
+
 export class SeededRandom {
   #x: number;
   #y: number;

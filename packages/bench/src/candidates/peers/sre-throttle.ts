@@ -20,7 +20,8 @@
  * being dropped with positive probability), else `CLOSED`; never `OPEN`.
  */
 import type { Candidate, CandidateState } from '../candidate.js';
-import { SeededRandom } from './prng.js';
+import type { CandidateEntry, CandidateOptions } from '../entry.js';
+import { PEER_SEED, SeededRandom } from './prng.js';
 
 export interface SreThrottleConfig {
   /** Multiplier on accepts; 1/SLO success rate. */
@@ -118,3 +119,20 @@ export class SreThrottle implements Candidate {
     this.#head = index;
   }
 }
+
+/** The SRE throttle with K = 1 / SLO success rate. */
+export function createSreThrottle({ slo }: CandidateOptions): Candidate {
+  return new SreThrottle({ k: 1 / slo.successRate, seed: PEER_SEED });
+}
+
+export const SRE_THROTTLE_ENTRIES = [
+  {
+    key: 'sre-throttle',
+    displayName: 'SRE-Throttle',
+    description: 'Google SRE client-side throttling with K = 1/SLO over 2 minutes',
+    group: 'limiters',
+    relativeCost: 1.5,
+    meshCost: 20,
+    create: (options) => createSreThrottle(options),
+  },
+] as const satisfies readonly CandidateEntry[];

@@ -20,8 +20,9 @@
  * cap; this port keeps log10 there.) Admission uses floor(limit). Defaults:
  * initial 20, max 1000, smoothing 1, probeMultiplier 30.
  */
+import type { CandidateEntry } from '../entry.js';
 import { InflightLimiter } from './limiter.js';
-import { SeededRandom } from './prng.js';
+import { PEER_SEED, SeededRandom } from './prng.js';
 
 export interface VegasConfig {
   readonly initialLimit: number;
@@ -117,3 +118,16 @@ export class VegasLimiter extends InflightLimiter {
     this.#estimated = (1 - c.smoothing) * estimated + c.smoothing * next;
   }
 }
+
+export const VEGAS_ENTRIES = [
+  {
+    key: 'vegas',
+    displayName: 'Vegas',
+    description: 'Netflix Vegas adaptive limit (init 20, max 1000, log10 steps)',
+    group: 'limiters',
+    ignoresSlo: true,
+    relativeCost: 1.5,
+    meshCost: 20,
+    create: () => new VegasLimiter({ seed: PEER_SEED }),
+  },
+] as const satisfies readonly CandidateEntry[];

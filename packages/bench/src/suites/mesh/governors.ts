@@ -33,8 +33,12 @@
  */
 import { Levee } from '@leveejs/levee';
 import type { Candidate } from '../../candidates/candidate.js';
-import { PEER_CANDIDATES, PEER_KEYS, type PeerKey } from '../../candidates/peers/index.js';
-import { createCandidate } from '../../candidates/registry.js';
+import {
+  createCandidate,
+  PEER_CANDIDATES,
+  PEER_KEYS,
+  type PeerKey,
+} from '../../candidates/registry.js';
 import { STATIC_BAU, StaticCB, type StaticCBConfig } from '../../candidates/static-cb.js';
 import type { Topology } from './topology.js';
 
@@ -81,6 +85,14 @@ export const GOVERNOR_NAMES: Readonly<Record<GovernorKind, string>> = Object.fre
     string
   >),
 });
+
+/**
+ * Cost of a mesh job per expected entry arrival for each peer governor: the
+ * peer entry's `meshCost` (a scheduling hint only).
+ */
+export const PEER_GOVERNOR_COSTS: Readonly<Record<PeerKey, number>> = Object.freeze(
+  Object.fromEntries(PEER_CANDIDATES.map((c) => [c.key, c.meshCost])) as Record<PeerKey, number>,
+);
 
 /** True for a peer candidate used as a governor. */
 export function isPeerGovernor(kind: GovernorKind): kind is PeerKey {

@@ -10,10 +10,10 @@ import {
   EnvoyGradientLimiter,
 } from '../../../src/candidates/peers/envoy-gradient.js';
 import { type Gradient2Config, Gradient2Limiter } from '../../../src/candidates/peers/gradient2.js';
-import { createSreThrottle, PEER_CANDIDATES } from '../../../src/candidates/peers/index.js';
 import { SeededRandom } from '../../../src/candidates/peers/prng.js';
-import { SreThrottle } from '../../../src/candidates/peers/sre-throttle.js';
+import { createSreThrottle, SreThrottle } from '../../../src/candidates/peers/sre-throttle.js';
 import { log10Step, type VegasConfig, VegasLimiter } from '../../../src/candidates/peers/vegas.js';
+import { PEER_CANDIDATES } from '../../../src/candidates/registry.js';
 
 const MS = 1e6;
 const S = 1e9;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PEER_KEYS } from '../../../src/candidates/peers/index.js';
-import { getCandidate } from '../../../src/candidates/registry.js';
+import { getCandidate, PEER_KEYS } from '../../../src/candidates/registry.js';
 import { STATIC_BAU } from '../../../src/candidates/static-cb.js';
 import {
   edgeCap,
