@@ -5,13 +5,26 @@
  *
  * @packageDocumentation
  */
-export { CircuitOpenError, isCircuitOpenError, LeveeUsageError } from './core/errors.js';
+export type { ShedCode, ShedReason } from './core/errors.js';
+export {
+  CircuitOpenError,
+  findShedError,
+  isCircuitOpenError,
+  isLimitReachedError,
+  isShedError,
+  LeveeUsageError,
+  LimitReachedError,
+  MAX_RETRY_AFTER_MS,
+  ShedError,
+} from './core/errors.js';
 export type { Thresholds } from './core/estimators.js';
 export type { CallOptions } from './core/levee.js';
 export { Levee, Permit, validateSLO } from './core/levee.js';
 export type {
   Admission,
   Counters,
+  EstimatorName,
+  LeveeConfig,
   LeveeOptions,
   SLO,
   Snapshot,

@@ -33,7 +33,12 @@ export class LeveeCandidate implements Candidate {
 
   /** `impl` replaces the library (for tests); by default a new `Levee(slo)`. */
   constructor(slo: LeveeSlo, impl?: LeveeLike) {
-    this.#levee = impl ?? new Levee({ successRate: slo.successRate, timeoutMs: slo.timeoutMs });
+    this.#levee =
+      impl ??
+      new Levee(
+        { successRate: slo.successRate, timeoutMs: slo.timeoutMs },
+        { estimator: 'v0.4' }, // the Go original's estimators: reproduces its published figures
+      );
     this.#state = this.#levee.state;
   }
 

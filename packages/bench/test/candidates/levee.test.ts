@@ -87,7 +87,10 @@ describe('LeveeCandidate with @leveejs/levee', () => {
 
   it('behaves exactly like the library driven directly in milliseconds', () => {
     const adapter = new LeveeCandidate(SLO);
-    const direct = new Levee({ successRate: SLO.successRate, timeoutMs: SLO.timeoutMs });
+    const direct = new Levee(
+      { successRate: SLO.successRate, timeoutMs: SLO.timeoutMs },
+      { estimator: 'v0.4' }, // what the candidate builds (docs/ALGORITHM.md §3.13)
+    );
     const states = new Set<string>();
     let t = 0;
     // Healthy traffic, then a run of slow failures, then recovery.

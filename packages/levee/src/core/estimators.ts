@@ -1,7 +1,8 @@
 /**
  * The estimators and thresholds of Levee as pure functions (ALGORITHM.md §3):
  * event-clock EWMA weights, the Wilson trip bound, the eval window, the surge
- * onset and the thresholds derived from the SLO.
+ * onset and the thresholds derived from the SLO; the constants of the decayed
+ * counts (docs/ALGORITHM.md §3.13) and the input bounds (docs/ALGORITHM.md §1.2).
  */
 import { probit } from './probit.js';
 
@@ -122,3 +123,40 @@ export function errorLowerBound(p: number, goodput: number, z: number): number {
   if (goodput <= 0) return p;
   return wilsonLowerBound(p, effectiveSamples(requestRate(goodput, p)), z);
 }
+
+// ---------------------------------------------------------------------------
+// Decayed counts (docs/ALGORITHM.md §3.13): every constant follows from H.
+// ---------------------------------------------------------------------------
+
+/** Decay rate λ = ln2 / H per nanosecond: a count decays by 2^(−Δt/H). */
+export const DECAY_PER_NS = LN2 / (HALF_LIFE_S * 1e9);
+/** 1/λ in seconds (H / ln2 ≈ 4.328 s): the exposure of an estimator that has watched forever. */
+export const DECAY_TIME_S = HALF_LIFE_S / LN2;
+/**
+ * A decayed success count below one double ulp of a single event (2^-52) is
+ * zero: the latency sum decays with it, and their ratio would be noise.
+ */
+export const COUNT_SNAP = Number.EPSILON;
+
+/**
+ * The trip statistic of the decayed counts: the one-sided Wilson lower bound
+ * of `fails / events` with the decayed event count as the sample size (the
+ * Fisher information of the exponentially discounted binomial likelihood,
+ * whose score interval is Wilson's; docs/ALGORITHM.md §3.13). 0 without events.
+ */
+export function decayedLowerBound(fails: number, events: number, z: number): number {
+  if (!(events > 0)) return 0;
+  return wilsonLowerBound(fails / events, events, z);
+}
+
+// ---------------------------------------------------------------------------
+// Input bounds (docs/ALGORITHM.md §1.2).
+// ---------------------------------------------------------------------------
+
+/**
+ * Largest accepted magnitude of a timestamp, a duration and `slo.timeoutMs`,
+ * in ms: the range of a JavaScript `Date` (±8.64e15 ms, 100 million days).
+ * Anything larger is not a time, and products of such values (ns conversion,
+ * cooldown backoff, latency sums) could overflow to Infinity.
+ */
+export const MAX_TIME_MS = 8.64e15;

@@ -1,8 +1,18 @@
 import { describe } from '../internal/describe.js';
-import { notify, subscribe } from '../internal/listeners.js';
+import { notifyIsolated, subscribe } from '../internal/listeners.js';
 import { isTimeoutError } from '../internal/timeout.js';
-import { CircuitOpenError, LeveeUsageError } from './errors.js';
 import {
+  CircuitOpenError,
+  LeveeUsageError,
+  LimitReachedError,
+  MAX_RETRY_AFTER_MS,
+  type ShedError,
+} from './errors.js';
+import {
+  COUNT_SNAP,
+  DECAY_PER_NS,
+  DECAY_TIME_S,
+  decayedLowerBound,
   deriveThresholds,
   errorLowerBound,
   evalIntervalNs,
@@ -10,6 +20,7 @@ import {
   HALF_LIFE_S,
   MAX_OPEN_BACKOFF,
   MAX_SURGE_ONSET,
+  MAX_TIME_MS,
   MIN_HOLDOFF_NS,
   MIN_LIMIT,
   OPEN_ERR_THRESHOLD,
@@ -27,6 +38,8 @@ import {
 import { TRANSITION_SLOTS, TRANSITIONS } from './transitions.js';
 import type {
   Admission,
+  EstimatorName,
+  LeveeConfig,
   LeveeOptions,
   SLO,
   Snapshot,
@@ -76,19 +89,53 @@ const defaultClock = (): number => performance.now();
 /** A signal that never aborts, handed to `call()` functions when the caller gave none. */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
-function checkTime(field: string, value: number): void {
+// Why the most recent call was shed (the kind of ShedError it gets).
+const SHED_OPEN = 0;
+const SHED_LIMIT = 1;
+const SHED_PROBE = 2;
+
+/** True for a number a timestamp may be: finite, within ±MAX_TIME_MS (docs/ALGORITHM.md §1.2). */
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && value >= -MAX_TIME_MS && value <= MAX_TIME_MS;
+}
+
+/** Throws the TypeError or RangeError for a timestamp that is not {@link isTime}. */
+function badTime(field: string, value: unknown): never {
   if (typeof value !== 'number') {
     throw new TypeError(`${field} must be a number of milliseconds, got ${describe(value)}`);
   }
-  throw new RangeError(`${field} must be a finite number of milliseconds, got ${describe(value)}`);
+  if (!Number.isFinite(value)) {
+    throw new RangeError(`${field} must be a finite number of milliseconds, got ${describe(value)}`);
+  }
+  throw new RangeError(
+    `${field} must be within ±8.64e15 ms (the range of a Date), got ${describe(value)}`,
+  );
 }
 
-function checkDuration(value: number): void {
+/** Throws the TypeError or RangeError for a duration outside [0, MAX_TIME_MS]. */
+function badDuration(value: unknown): never {
   if (typeof value !== 'number') {
     throw new TypeError(`durationMs must be a number of milliseconds, got ${describe(value)}`);
   }
-  throw new RangeError(`durationMs must be finite and ≥ 0, got ${describe(value)}`);
+  if (!(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    throw new RangeError(`durationMs must be finite and ≥ 0, got ${describe(value)}`);
+  }
+  throw new RangeError(
+    `durationMs must be at most 8.64e15 ms (the range of a Date), got ${describe(value)}`,
+  );
 }
+
+/** What `new Levee()` takes, for the message of a wrong shape. */
+const ACCEPTED_SHAPES =
+  'an object { successRate, timeoutMs } or { slo: { successRate, timeoutMs }, clock?, estimator?, onListenerError? }';
+
+function shapeOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return describe(value);
+  const keys = Object.keys(value);
+  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.join(', ')}`;
+}
+
+const ESTIMATORS: readonly EstimatorName[] = ['decayed', 'v0.4'];
 
 /** Validates an SLO and returns it frozen; throws a TypeError/RangeError naming the bad field. */
 export function validateSLO(slo: SLO): SLO {
@@ -104,17 +151,101 @@ export function validateSLO(slo: SLO): SLO {
       `slo.successRate must be strictly between 0 and 1, got ${describe(successRate)}`,
     );
   }
+  if (1 - successRate === 1) {
+    // The error budget would round to 1: no failure run could be unlikely.
+    throw new RangeError(
+      `slo.successRate is too small (1 − successRate rounds to 1), got ${describe(successRate)}`,
+    );
+  }
   if (typeof timeoutMs !== 'number') {
     throw new TypeError(`slo.timeoutMs must be a number, got ${describe(timeoutMs)}`);
   }
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     throw new RangeError(`slo.timeoutMs must be a finite number > 0, got ${describe(timeoutMs)}`);
   }
+  if (timeoutMs > MAX_TIME_MS) {
+    throw new RangeError(
+      `slo.timeoutMs must be at most 8.64e15 ms (the range of a Date), got ${describe(timeoutMs)}`,
+    );
+  }
   if (Math.round(timeoutMs * 1e6) < 1) {
     throw new RangeError(`slo.timeoutMs must be at least 1 ns (1e-6 ms), got ${timeoutMs}`);
   }
   return Object.freeze({ successRate, timeoutMs });
 }
+
+/**
+ * Splits the constructor's arguments into the SLO and the options: either
+ * `(slo, options?)` or `({ slo, ...options })`.
+ */
+function constructorArgs(
+  first: unknown,
+  second: unknown,
+): { slo: unknown; options: LeveeOptions | undefined } {
+  if (typeof first !== 'object' || first === null) {
+    throw new TypeError(`slo must be ${ACCEPTED_SHAPES}, got ${shapeOf(first)}`);
+  }
+  const hasFlat = 'successRate' in first || 'timeoutMs' in first;
+  if ('slo' in first) {
+    if (hasFlat) {
+      throw new TypeError(
+        `new Levee() takes the SLO either flat { successRate, timeoutMs } or as { slo: { successRate, timeoutMs } }, not both; got ${shapeOf(first)}`,
+      );
+    }
+    if (second !== undefined) {
+      throw new TypeError(
+        'new Levee({ slo, ...options }) takes its options in the same object; got a second argument too',
+      );
+    }
+    return { slo: (first as LeveeConfig).slo, options: first as LeveeConfig };
+  }
+  if (!hasFlat) throw new TypeError(`slo must be ${ACCEPTED_SHAPES}, got ${shapeOf(first)}`);
+  if (second !== undefined && (typeof second !== 'object' || second === null)) {
+    throw new TypeError(`options must be an object, got ${describe(second)}`);
+  }
+  return { slo: first, options: second as LeveeOptions | undefined };
+}
+
+/** Validates the options and returns the clock, estimator and listener-error hook. */
+function validateOptions(options: LeveeOptions | undefined): {
+  clock: (() => number) | undefined;
+  v04: boolean;
+  onListenerError: LeveeOptions['onListenerError'];
+} {
+  const clock = options?.clock;
+  if (clock !== undefined && typeof clock !== 'function') {
+    throw new TypeError(
+      `options.clock must be a function returning milliseconds, got ${describe(clock)}`,
+    );
+  }
+  const estimator = options?.estimator;
+  if (estimator !== undefined && !ESTIMATORS.includes(estimator)) {
+    throw new TypeError(
+      `options.estimator must be 'decayed' or 'v0.4', got ${describe(estimator)}`,
+    );
+  }
+  const onListenerError = options?.onListenerError;
+  if (onListenerError !== undefined && typeof onListenerError !== 'function') {
+    throw new TypeError(
+      `options.onListenerError must be a function, got ${describe(onListenerError)}`,
+    );
+  }
+  return { clock, v04: estimator === 'v0.4', onListenerError };
+}
+
+/** True for an object that can serve as an AbortSignal (has `aborted` and the listener methods). */
+function isSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function' &&
+    typeof (value as AbortSignal).aborted === 'boolean'
+  );
+}
+
+/** The breaker's clock or `fallback` (Levee's private #readClock, reached from Permit; set in its static block). */
+let readClock: (levee: Levee, fallback: number) => number;
 
 /**
  * A permit for one admitted call, from {@link Levee.tryAcquire}. Complete it
@@ -155,9 +286,11 @@ export class Permit {
     const levee = this.#levee;
     if (levee === undefined) return false;
     this.#levee = undefined;
-    const now = levee.now();
-    // A clock that went backwards would give a negative duration: clamp to 0.
-    const d = Math.max(now - this.startedAtMs, 0);
+    // A clock that went backwards gives duration 0; one that throws or
+    // returns no valid time reads as startedAtMs, so the slot is always released.
+    const t0 = this.startedAtMs;
+    const now = readClock(levee, t0);
+    const d = now > t0 ? Math.min(now - t0, MAX_TIME_MS) : 0;
     if (outcome === SUCCESS) levee.success(now, d);
     else if (outcome === FAILURE) levee.fail(now, d);
     else levee.cancel(now);
@@ -209,13 +342,28 @@ export class Levee {
   // The eval window is #evalStart, #evalSuccesses and #evalFailures. Uncapped
   // CLOSED admits on the fast path of start(), the other modes through
   // #admitCapped.
+  //
+  // Estimators: with the v0.4 option the event-clock EWMAs #errEwma,
+  // #avgLatency and #goodput (docs/ALGORITHM.md §3.2); by default the decayed
+  // counts #dS, #dL, #dN, #dF, #dZ at time #dT (§3.13). #errRate(), #latencyS(),
+  // #goodputNow() and #capacity() read whichever is in use.
+  //
+  // Time: every stored timestamp (#enteredAt, #evalStart, #strainTs,
+  // #errLastTs, #lastSuccessTs, #dT, #lastTs) is in integer ns on the
+  // caller's clock relative to its first timestamp; #rebase moves them all
+  // when that clock steps back (§3.14).
 
   /** The SLO this breaker was built with (frozen). */
   readonly slo: SLO;
   /** Thresholds derived from the SLO. */
   readonly thresholds: Thresholds;
+  /** The estimators in use (`options.estimator`, `'decayed'` by default). */
+  readonly estimator: EstimatorName;
 
   readonly #clock: () => number;
+  /** True with `estimator: 'v0.4'` (the Go original's EWMAs). */
+  readonly #v04: boolean;
+  readonly #onListenerError: LeveeOptions['onListenerError'];
   readonly #sloErr: number;
   readonly #recoverThreshold: number;
   readonly #consecFailTrip: number;
@@ -224,6 +372,10 @@ export class Levee {
 
   /** First timestamp seen (ms); times are kept as integer ns relative to it. */
   #originMs = Number.NaN;
+  /** Latest timestamp seen (ns); a step back past one window rebases (docs/ALGORITHM.md §3.14). */
+  #lastTs = 0;
+  /** Why the most recent rejected start() was shed (SHED_*). */
+  #shedReason = SHED_LIMIT;
 
   #state = CLOSED;
   #lastTrigger = T_NONE;
@@ -246,6 +398,16 @@ export class Levee {
   #lastSuccessTs = 0;
   #samples = 0;
   #consecFails = 0;
+
+  // Decayed counts (docs/ALGORITHM.md §3.13), all as of #dT: successes, their
+  // latency sum (s), completions and failures for the error rate, and the
+  // decayed exposure time (s).
+  #dS = 0;
+  #dL = 0;
+  #dN = 0;
+  #dF = 0;
+  #dZ = 0;
+  #dT = 0;
 
   #evalStart = 0;
   #evalSuccesses = 0;
@@ -271,21 +433,28 @@ export class Levee {
 
   #listeners: Array<(event: StateChangeEvent) => void> | undefined;
 
-  constructor(slo: SLO, options?: LeveeOptions) {
-    this.slo = validateSLO(slo);
-    const clock = options?.clock;
-    if (clock !== undefined && typeof clock !== 'function') {
-      throw new TypeError(
-        `options.clock must be a function returning milliseconds, got ${describe(clock)}`,
-      );
-    }
+  /** `new Levee({ slo: { successRate, timeoutMs }, ...options })`, the shape the integrations take. */
+  constructor(config: LeveeConfig);
+  /** `new Levee({ successRate, timeoutMs }, options?)`. */
+  constructor(slo: SLO, options?: LeveeOptions);
+  constructor(slo: SLO | LeveeConfig, options?: LeveeOptions) {
+    const args = constructorArgs(slo, options);
+    this.slo = validateSLO(args.slo as SLO);
+    const { clock, v04, onListenerError } = validateOptions(args.options);
     this.#clock = clock ?? defaultClock;
+    this.#v04 = v04;
+    this.#onListenerError = onListenerError;
+    this.estimator = v04 ? 'v0.4' : 'decayed';
     this.thresholds = Object.freeze(deriveThresholds(this.slo.successRate));
     this.#sloErr = this.thresholds.sloErr;
     this.#recoverThreshold = this.thresholds.recoverThreshold;
     this.#consecFailTrip = this.thresholds.consecFailTrip;
     this.#tripZ = this.thresholds.tripZ;
     this.#timeoutNs = Math.round(this.slo.timeoutMs * 1e6);
+  }
+
+  static {
+    readClock = (levee, fallback) => levee.#readClock(fallback);
   }
 
   // -------------------------------------------------------------------------
@@ -315,18 +484,21 @@ export class Levee {
   /** Diagnostics; allocates a fresh object, so keep it off the hot path. */
   snapshot(): Snapshot {
     const budgetS = seconds(evalIntervalNs(this.#latencySnapshot));
-    const goodput = this.#goodput;
+    // The decayed goodput is read at the latest time seen: a rate falls while
+    // nothing succeeds (the v0.4 EWMA keeps its last value, §3.2).
+    const goodput = this.#v04 ? this.#goodput : this.#decayedGoodputAt(this.#lastTs);
+    const latency = this.#latencyS();
     return {
       state: STATES[this.#state]!,
       trigger: TRIGGERS[this.#lastTrigger]!,
       inflight: this.#inflight,
       capped: this.#capped,
       limit: this.#capped ? Math.ceil(this.#limit) : 0,
-      estimatedCapacity: goodput * this.#avgLatency,
-      errorRate: this.#errEwma,
+      estimatedCapacity: goodput * latency,
+      errorRate: this.#errRate(),
       errorLowerBound: this.#errorLowerBound(),
       goodput,
-      latencyMs: this.#avgLatency * 1000,
+      latencyMs: latency * 1000,
       surge: {
         armed: this.#armed,
         onset: this.#onset,
@@ -362,24 +534,34 @@ export class Levee {
    * A hint for shed callers: milliseconds until a retry is likely to be
    * considered. OPEN: the rest of the cooldown. THROTTLED / HALF_OPEN / capped
    * CLOSED: the rest of the current evaluation window (at least 1 ms).
-   * CLOSED and uncapped: 0.
+   * CLOSED and uncapped: 0. Always finite and at most 2,147,483,647 ms (about
+   * 24.8 days, the longest delay a JavaScript timer can wait, so that
+   * `setTimeout(retry, retryAfterMs)` works). Without `nowMs`, the breaker's
+   * clock is read (the latest time seen if it returns no valid time).
    */
-  retryAfterMs(nowMs: number = this.#clock()): number {
-    if (!this.#capped) return 0;
-    const ts = this.#peekNs(nowMs);
-    let remaining: number;
-    if (this.#state === OPEN) {
-      remaining = this.#enteredAt + this.#cooldownNs() - ts;
-    } else {
-      remaining = this.#evalStart + this.#windowNs() - ts;
-    }
-    return Math.max(remaining / 1e6, 1);
+  retryAfterMs(nowMs?: number): number {
+    if (nowMs === undefined) return this.#retryAfterNs(this.#peekNs(this.#readClock(Number.NaN)));
+    if (!isTime(nowMs)) badTime('nowMs', nowMs);
+    return this.#retryAfterNs(this.#peekNs(nowMs));
+  }
+
+  /**
+   * The error a call shed just now is rejected with (what `call()` throws):
+   * a {@link CircuitOpenError} when the circuit is OPEN, else a
+   * {@link LimitReachedError} (limit full, or the floor's one probe per
+   * window). For code that admits with `start()` or `tryAcquire()` and must
+   * report a rejection itself; call it right after the rejection. `nowMs`
+   * (default: the breaker's clock) sets `retryAfterMs`.
+   */
+  shedError(nowMs?: number): ShedError {
+    return shedError(this.#shedKind(), this.state, this.trigger, this.retryAfterMs(nowMs));
   }
 
   /**
    * Subscribes to state changes. Listeners run synchronously after the call
-   * that changed the state has finished updating it; an exception thrown by a
-   * listener is re-thrown asynchronously (it cannot corrupt the breaker).
+   * that changed the state has finished updating it. An exception thrown by a
+   * listener never reaches the caller: it goes to `options.onListenerError`,
+   * else it is reported as a process warning (docs/ALGORITHM.md §1.2).
    */
   onStateChange(listener: (event: StateChangeEvent) => void): Subscription {
     return subscribe((this.#listeners ??= []), listener);
@@ -395,7 +577,8 @@ export class Levee {
    * nothing. Allocates nothing.
    */
   start(nowMs: number): Admission {
-    const ts = this.#toNs(nowMs, 'nowMs');
+    if (!isTime(nowMs)) badTime('nowMs', nowMs);
+    const ts = this.#toNs(nowMs);
     const entry = this.#state;
     this.#changeTrigger = T_NONE;
     let admitted = true;
@@ -417,17 +600,21 @@ export class Levee {
 
   /** Reports that an admitted call succeeded at `nowMs` after `durationMs`. */
   success(nowMs: number, durationMs: number): StateChange {
-    const ts = this.#toNs(nowMs, 'nowMs');
-    if (!(durationMs >= 0 && durationMs !== Number.POSITIVE_INFINITY)) checkDuration(durationMs);
-    const trigger = this.#complete(SUCCESS, ts, Math.round(durationMs * 1e6), nowMs);
+    if (!isTime(nowMs)) badTime('nowMs', nowMs);
+    if (typeof durationMs !== 'number' || !(durationMs >= 0 && durationMs <= MAX_TIME_MS)) {
+      badDuration(durationMs);
+    }
+    const trigger = this.#complete(SUCCESS, nowMs, Math.round(durationMs * 1e6));
     return CHANGES[this.#state * NT + trigger]!;
   }
 
   /** Reports that an admitted call failed at `nowMs`. The duration is validated but not used. */
   fail(nowMs: number, durationMs: number): StateChange {
-    const ts = this.#toNs(nowMs, 'nowMs');
-    if (!(durationMs >= 0 && durationMs !== Number.POSITIVE_INFINITY)) checkDuration(durationMs);
-    const trigger = this.#complete(FAILURE, ts, 0, nowMs);
+    if (!isTime(nowMs)) badTime('nowMs', nowMs);
+    if (typeof durationMs !== 'number' || !(durationMs >= 0 && durationMs <= MAX_TIME_MS)) {
+      badDuration(durationMs);
+    }
+    const trigger = this.#complete(FAILURE, nowMs, 0);
     return CHANGES[this.#state * NT + trigger]!;
   }
 
@@ -437,8 +624,8 @@ export class Levee {
    * changes.
    */
   cancel(nowMs: number): StateChange {
-    const ts = this.#toNs(nowMs, 'nowMs');
-    const trigger = this.#complete(CANCELLED, ts, 0, nowMs);
+    if (!isTime(nowMs)) badTime('nowMs', nowMs);
+    const trigger = this.#complete(CANCELLED, nowMs, 0);
     return CHANGES[this.#state * NT + trigger]!;
   }
 
@@ -448,57 +635,74 @@ export class Levee {
 
   /**
    * Admits a call now and returns a {@link Permit} to complete, or
-   * `undefined` when the call is shed. For code that cannot be wrapped in a
-   * function (HTTP middleware, streams).
+   * `undefined` when the call is shed (then {@link Levee.shedError} describes
+   * why). For code that cannot be wrapped in a function (HTTP middleware,
+   * streams).
    */
   tryAcquire(): Permit | undefined {
     const now = this.#clock();
+    if (!isTime(now)) badTime('options.clock()', now);
     return this.start(now).admitted ? new Permit(this, now) : undefined;
   }
 
   /**
-   * Runs `fn` under the breaker. Shed calls reject with
-   * {@link CircuitOpenError} without running `fn`. A thrown error or rejected
-   * promise counts as a failure and is re-thrown; a fulfilled one as a
-   * success. `fn` receives an AbortSignal (the caller's, or one that never
-   * aborts). The inflight slot is always released exactly once.
+   * Runs `fn` under the breaker. Shed calls reject with a
+   * {@link CircuitOpenError} (circuit OPEN) or a {@link LimitReachedError}
+   * (limit full) without running `fn`. A thrown error or rejected promise
+   * counts as a failure and is re-thrown; a fulfilled one as a success. `fn`
+   * receives an AbortSignal (the caller's, or one that never aborts). The
+   * inflight slot is always released exactly once.
    */
   call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: CallOptions): Promise<T> {
     try {
       if (typeof fn !== 'function') {
         throw new TypeError(`fn must be a function, got ${describe(fn)}`);
       }
+      if (options !== undefined && (typeof options !== 'object' || options === null)) {
+        throw new TypeError(`options must be an object, got ${describe(options)}`);
+      }
       const signal = options?.signal;
+      if (signal !== undefined && !isSignal(signal)) {
+        throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
+      }
       if (signal?.aborted) return Promise.reject(signal.reason);
       const t0 = this.#clock();
+      if (!isTime(t0)) badTime('options.clock()', t0);
       const admission = this.start(t0);
       if (!admission.admitted) {
-        throw shedError(admission.state, TRIGGERS[this.#lastTrigger]!, this.retryAfterMs(t0));
+        throw shedError(
+          this.#shedKind(),
+          admission.state,
+          TRIGGERS[this.#lastTrigger]!,
+          this.#retryAfterNs(this.#peekNs(t0)),
+        );
       }
       let result: T | PromiseLike<T>;
+      let thenable: boolean;
       try {
         result = fn(signal ?? NEVER_ABORTED);
+        thenable = isThenable(result); // reads `then`, which may throw
       } catch (err) {
-        this.#settleCall(t0, FAILURE);
+        this.#settleInBand(t0, FAILURE);
         throw err;
       }
-      if (!isThenable(result)) {
-        this.#settleCall(t0, SUCCESS);
+      if (!thenable) {
+        this.#settleInBand(t0, SUCCESS);
         return Promise.resolve(result);
       }
       if (signal === undefined) {
         return Promise.resolve(result).then(
           (value) => {
-            this.#settleCall(t0, SUCCESS);
+            this.#settleInBand(t0, SUCCESS);
             return value;
           },
           (err: unknown) => {
-            this.#settleCall(t0, FAILURE);
+            this.#settleInBand(t0, FAILURE);
             throw err;
           },
         );
       }
-      return this.#raceAbort(result, signal, t0);
+      return this.#raceAbort(result as PromiseLike<T>, signal, t0);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -511,33 +715,60 @@ export class Levee {
       const finish = (outcome: Outcome): boolean => {
         if (done) return false;
         done = true;
-        signal.removeEventListener('abort', onAbort);
-        this.#settleCall(t0, outcome);
+        try {
+          signal.removeEventListener('abort', onAbort);
+        } catch {
+          // A signal that cannot remove its listener must not keep the slot.
+        }
+        this.#settleInBand(t0, outcome);
         return true;
       };
       const onAbort = (): void => {
         const reason: unknown = signal.reason;
         if (finish(isTimeoutError(reason) ? FAILURE : CANCELLED)) reject(reason);
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      result.then(
-        (value) => {
-          if (finish(SUCCESS)) resolve(value);
-        },
-        (err: unknown) => {
-          if (finish(FAILURE)) reject(err);
-        },
-      );
+      try {
+        signal.addEventListener('abort', onAbort, { once: true });
+        // fn may have aborted the signal itself: no abort event would follow.
+        if (signal.aborted) {
+          onAbort();
+          return;
+        }
+        result.then(
+          (value) => {
+            if (finish(SUCCESS)) resolve(value);
+          },
+          (err: unknown) => {
+            if (finish(FAILURE)) reject(err);
+          },
+        );
+      } catch (err) {
+        // A thenable whose then() throws: a failure, and the slot is released.
+        if (finish(FAILURE)) reject(err);
+      }
     });
   }
 
-  /** Records the outcome of an in-band call started at `t0` on the breaker's clock. */
-  #settleCall(t0: number, outcome: Outcome): void {
-    let t1 = this.#clock();
-    if (!Number.isFinite(t1)) t1 = t0; // a broken clock must not leak the slot
-    const d = t1 > t0 ? t1 - t0 : 0;
-    const ts = this.#toNs(t1, 'nowMs');
-    this.#complete(outcome, ts, Math.round(d * 1e6), t1);
+  /**
+   * Records the outcome of an in-band call started at `t0` on the breaker's
+   * clock. A clock that throws or returns no valid time reads as `t0`, a
+   * negative duration as 0: the slot is always released.
+   */
+  #settleInBand(t0: number, outcome: Outcome): void {
+    const t1 = this.#readClock(t0);
+    const d = t1 > t0 ? Math.min(t1 - t0, MAX_TIME_MS) : 0;
+    this.#complete(outcome, t1, Math.round(d * 1e6));
+  }
+
+  /** The breaker's clock, or `fallback` when it throws or returns no valid time. */
+  #readClock(fallback: number): number {
+    let t: unknown;
+    try {
+      t = this.#clock();
+    } catch {
+      return fallback;
+    }
+    return isTime(t) ? t : fallback;
   }
 
   /**
@@ -545,9 +776,11 @@ export class Levee {
    * permits and `call()`): updates the estimators and counters, notifies the
    * listeners of a state change made by it, and returns its trigger
    * (T_NONE when the state did not change). `durNs` is used by a success only.
+   * A completion with nothing in flight throws before anything changes.
    */
-  #complete(outcome: Outcome, ts: number, durNs: number, atMs: number): number {
+  #complete(outcome: Outcome, atMs: number, durNs: number): number {
     if (this.#inflight <= 0) throw nothingInFlight(outcome);
+    const ts = this.#toNs(atMs);
     const entry = this.#state;
     this.#changeTrigger = T_NONE;
     if (outcome === SUCCESS) {
@@ -570,16 +803,59 @@ export class Levee {
   // Internals
   // -------------------------------------------------------------------------
 
-  #toNs(ms: number, field: string): number {
-    if (!Number.isFinite(ms)) checkTime(field, ms);
+  /**
+   * A validated timestamp in ns relative to the first one. Time steps
+   * (docs/ALGORITHM.md §3.14): a timestamp more than one base window behind the
+   * latest one is a clock step back, and every stored time moves back with
+   * it, so nothing in progress waits for the clock to catch up.
+   */
+  #toNs(ms: number): number {
     if (Number.isNaN(this.#originMs)) this.#originMs = ms;
-    return Math.round((ms - this.#originMs) * 1e6);
+    const ts = Math.round((ms - this.#originMs) * 1e6);
+    const last = this.#lastTs;
+    if (ts > last) this.#lastTs = ts;
+    else if (last - ts > evalIntervalNs(this.#latencyS())) this.#rebase(last - ts);
+    return ts;
   }
 
-  /** Like #toNs but never sets the origin (read-only paths). */
+  /**
+   * Like #toNs for read-only paths: never sets the origin or rebases; a
+   * timestamp past the step tolerance reads as the latest time seen. NaN
+   * (no valid time) also reads as the latest time seen.
+   */
   #peekNs(ms: number): number {
-    if (!Number.isFinite(ms)) checkTime('nowMs', ms);
-    return Number.isNaN(this.#originMs) ? 0 : Math.round((ms - this.#originMs) * 1e6);
+    if (Number.isNaN(this.#originMs) || Number.isNaN(ms)) return this.#lastTs;
+    const ts = Math.round((ms - this.#originMs) * 1e6);
+    return this.#lastTs - ts > evalIntervalNs(this.#latencyS()) ? this.#lastTs : ts;
+  }
+
+  /** Moves every stored time back by `step` ns (the caller's clock stepped back, §3.14). */
+  #rebase(step: number): void {
+    this.#lastTs -= step;
+    this.#enteredAt -= step;
+    this.#evalStart -= step;
+    this.#strainTs -= step;
+    this.#errLastTs -= step;
+    this.#lastSuccessTs -= step;
+    this.#dT -= step;
+  }
+
+  /** Retry hint in ms at `ts` (see retryAfterMs): finite, in [1, MAX_RETRY_AFTER_MS] while capped. */
+  #retryAfterNs(ts: number): number {
+    if (!this.#capped) return 0;
+    let remaining: number;
+    if (this.#state === OPEN) {
+      remaining = this.#enteredAt + this.#cooldownNs() - ts;
+    } else {
+      remaining = this.#evalStart + this.#windowNs() - ts;
+    }
+    const ms = remaining / 1e6;
+    return ms > 1 ? Math.min(ms, MAX_RETRY_AFTER_MS) : 1;
+  }
+
+  /** The kind of error for the most recent rejection (OPEN always means the circuit is open). */
+  #shedKind(): number {
+    return this.#state === OPEN ? SHED_OPEN : this.#shedReason;
   }
 
   /** Tells the listeners about the change from `from` made by the current call. */
@@ -592,7 +868,7 @@ export class Levee {
       trigger: TRIGGERS[this.#changeTrigger] as Exclude<Trigger, 'NONE'>,
       atMs,
     };
-    notify(listeners, event);
+    notifyIsolated(listeners, event, this.#onListenerError);
   }
 
   /**
@@ -635,6 +911,8 @@ export class Levee {
           // Tripped during warm-up: start warming up again.
           this.#samples = 0;
           this.#errEwma = 0;
+          this.#dN = 0;
+          this.#dF = 0;
         }
     }
   }
@@ -645,8 +923,39 @@ export class Levee {
     this.#evalFailures = 0;
   }
 
+  // --- Readings of whichever estimator is in use ---
+
+  /** Error rate: the EWMA (v0.4), or decayed failures / decayed completions. */
+  #errRate(): number {
+    if (this.#v04) return this.#errEwma;
+    return this.#dN > 0 ? this.#dF / this.#dN : 0;
+  }
+
+  /** Average success latency in seconds. */
+  #latencyS(): number {
+    if (this.#v04) return this.#avgLatency;
+    return this.#dS > 0 ? this.#dL / this.#dS : 0;
+  }
+
+  /** Successes per second, as of the latest completion. */
+  #goodputNow(): number {
+    if (this.#v04) return this.#goodput;
+    return this.#dZ > 0 ? this.#dS / this.#dZ : 0;
+  }
+
+  /** Little's law: goodput × average latency (decayed: latency sum / exposure). */
   #capacity(): number {
-    return this.#goodput * this.#avgLatency;
+    if (this.#v04) return this.#goodput * this.#avgLatency;
+    return this.#dZ > 0 ? this.#dL / this.#dZ : 0;
+  }
+
+  /** The decayed goodput read at `ts` (≥ the latest completion): both counts decay to `ts`. */
+  #decayedGoodputAt(ts: number): number {
+    const dt = ts - this.#dT;
+    if (!(dt > 0)) return this.#goodputNow();
+    const e = Math.expm1(-dt * DECAY_PER_NS);
+    const z = this.#dZ * (1 + e) - e * DECAY_TIME_S;
+    return z > 0 ? (this.#dS * (1 + e)) / z : 0;
   }
 
   #cooldownNs(): number {
@@ -655,7 +964,7 @@ export class Levee {
 
   /** Effective evaluation window: base, stretched ×2^streak in HALF_OPEN at the floor. */
   #windowNs(): number {
-    const base = evalIntervalNs(this.#avgLatency);
+    const base = evalIntervalNs(this.#latencyS());
     if (this.#state === HALF_OPEN && this.#limit <= MIN_LIMIT) {
       return base * 2 ** Math.min(this.#openStreak, MAX_OPEN_BACKOFF);
     }
@@ -663,7 +972,8 @@ export class Levee {
   }
 
   #errorLowerBound(): number {
-    return errorLowerBound(this.#errEwma, this.#goodput, this.#tripZ);
+    if (this.#v04) return errorLowerBound(this.#errEwma, this.#goodput, this.#tripZ);
+    return decayedLowerBound(this.#dF, this.#dN, this.#tripZ);
   }
 
   /** Error EWMA step; `alpha` is the weight for this event's dt when already known. */
@@ -678,28 +988,56 @@ export class Levee {
     this.#errLastTs = ts;
   }
 
+  /**
+   * Decays every count to `ts` by 2^(−Δt/H) and adds the exposure of the
+   * interval (docs/ALGORITHM.md §3.13). An earlier `ts` decays nothing: the
+   * event counts as simultaneous with the latest one.
+   */
+  #decayTo(ts: number): void {
+    const dt = ts - this.#dT;
+    if (!(dt > 0)) return;
+    const e = Math.expm1(-dt * DECAY_PER_NS); // d − 1, exact for small dt
+    const d = 1 + e;
+    this.#dS *= d;
+    this.#dL *= d;
+    if (this.#dS < COUNT_SNAP) {
+      this.#dS = 0;
+      this.#dL = 0;
+    }
+    this.#dN *= d;
+    this.#dF *= d;
+    this.#dZ = this.#dZ * d - e * DECAY_TIME_S;
+    this.#dT = ts;
+  }
+
   #onSuccess(ts: number, durNs: number): void {
     this.#inflight--;
-    const cap = weightCap(this.#goodput); // goodput before this success: caps all three EWMAs
     const hadSuccess = this.#hasSuccess;
     const dt = hadSuccess ? seconds(ts - this.#lastSuccessTs) : 0;
-    // One weight serves every EWMA whose previous event was the previous success.
-    const alpha = hadSuccess ? ewmaAlpha(dt, cap) : -1;
-    this.#updateErr(ts, 0, cap, this.#errLastTs === this.#lastSuccessTs ? alpha : -1);
+    if (this.#v04) {
+      const cap = weightCap(this.#goodput); // goodput before this success: caps all three EWMAs
+      // One weight serves every EWMA whose previous event was the previous success.
+      const alpha = hadSuccess ? ewmaAlpha(dt, cap) : -1;
+      this.#updateErr(ts, 0, cap, this.#errLastTs === this.#lastSuccessTs ? alpha : -1);
+      const latency = seconds(durNs);
+      if (this.#avgLatency === 0) {
+        this.#avgLatency = latency;
+      } else {
+        this.#avgLatency += alpha * (latency - this.#avgLatency);
+      }
+      if (hadSuccess && dt > 0) {
+        const rate = 1 / dt;
+        if (this.#goodput === 0) this.#goodput = rate;
+        else this.#goodput += alpha * (rate - this.#goodput);
+      }
+    } else {
+      this.#decayTo(ts);
+      this.#dS += 1;
+      this.#dL += durNs / 1e9;
+      this.#dN += 1;
+    }
     this.#samples++;
     this.#consecFails = 0;
-
-    const latency = seconds(durNs);
-    if (this.#avgLatency === 0) {
-      this.#avgLatency = latency;
-    } else {
-      this.#avgLatency += alpha * (latency - this.#avgLatency);
-    }
-    if (hadSuccess && dt > 0) {
-      const rate = 1 / dt;
-      if (this.#goodput === 0) this.#goodput = rate;
-      else this.#goodput += alpha * (rate - this.#goodput);
-    }
     this.#hasSuccess = true;
     this.#lastSuccessTs = ts;
 
@@ -723,7 +1061,13 @@ export class Levee {
 
   #onFail(ts: number): void {
     this.#inflight--;
-    this.#updateErr(ts, 1, weightCap(this.#goodput), -1);
+    if (this.#v04) {
+      this.#updateErr(ts, 1, weightCap(this.#goodput), -1);
+    } else {
+      this.#decayTo(ts);
+      this.#dN += 1;
+      this.#dF += 1;
+    }
     this.#samples++;
     this.#consecFails++;
     if (this.#armed) this.#surgeTick(ts);
@@ -746,36 +1090,47 @@ export class Levee {
 
   /** T7: THROTTLED/HALF_OPEN → CLOSED (still capped: graduated recovery). */
   #checkRecovery(ts: number): void {
-    const holdoff = Math.max(MIN_HOLDOFF_NS, 2 * evalIntervalNs(this.#avgLatency));
+    const holdoff = Math.max(MIN_HOLDOFF_NS, 2 * evalIntervalNs(this.#latencyS()));
     if (ts - this.#enteredAt < holdoff) return;
     if (
-      this.#errEwma < this.#recoverThreshold ||
+      this.#errRate() < this.#recoverThreshold ||
       this.#limit > RECOVER_HEADROOM * (this.#inflight + 1)
     ) {
       this.#enter(CLOSED, T_RECOVERED, ts, 0);
     }
   }
 
-  /** Admission while capped; true to admit. */
+  /** Admission while capped; true to admit. Sets #shedReason when it rejects. */
   #admitCapped(ts: number): boolean {
     const state = this.#state;
     if (state === CLOSED) {
       this.#relax(ts);
-      return !this.#capped || this.#inflight < Math.ceil(this.#limit);
+      if (!this.#capped || this.#inflight < Math.ceil(this.#limit)) return true;
+      this.#shedReason = SHED_LIMIT;
+      return false;
     }
     if (state === OPEN) {
-      if (ts - this.#enteredAt < this.#cooldownNs()) return false;
+      if (ts - this.#enteredAt < this.#cooldownNs()) {
+        this.#shedReason = SHED_OPEN;
+        return false;
+      }
       this.#enter(HALF_OPEN, T_COOLDOWN, ts, 0); // T6
     }
-    if (this.#evaluate(ts)) return false;
+    if (this.#evaluate(ts)) {
+      this.#shedReason = SHED_OPEN;
+      return false;
+    }
     if (
       this.#limit <= MIN_LIMIT &&
       this.#inflight === 0 &&
       this.#evalSuccesses + this.#evalFailures >= 1
     ) {
+      this.#shedReason = SHED_PROBE;
       return false; // one probe per window at the floor
     }
-    return this.#inflight < Math.ceil(this.#limit);
+    if (this.#inflight < Math.ceil(this.#limit)) return true;
+    this.#shedReason = SHED_LIMIT;
+    return false;
   }
 
   /** MIMD once per window in THROTTLED / HALF_OPEN; true when it opened the circuit. */
@@ -800,7 +1155,7 @@ export class Levee {
 
   /** Graduated recovery in CLOSED-capped, once per base window. */
   #relax(ts: number): void {
-    if (ts - this.#evalStart < evalIntervalNs(this.#avgLatency)) return;
+    if (ts - this.#evalStart < evalIntervalNs(this.#latencyS())) return;
     const total = this.#evalSuccesses + this.#evalFailures;
     if (total > 0 && this.#evalFailures / total > this.#recoverThreshold) {
       this.#enter(THROTTLED, T_FAILURE_RATE, ts, this.#failureSeed()); // T3
@@ -821,7 +1176,7 @@ export class Levee {
   // --- Surge spring (ALGORITHM.md §3.9) ---
 
   #publishOnset(): void {
-    if (this.#samples < WARMUP_SAMPLES || this.#goodput <= 0 || this.#avgLatency <= 0) {
+    if (this.#samples < WARMUP_SAMPLES || this.#goodputNow() <= 0 || this.#latencyS() <= 0) {
       this.#onset = 0;
       return;
     }
@@ -835,7 +1190,7 @@ export class Levee {
     if (this.#inflight <= this.#onset) return;
     if (!this.#armed) {
       this.#armed = true;
-      this.#latencySnapshot = this.#avgLatency;
+      this.#latencySnapshot = this.#latencyS();
       const calm = seconds(ts - this.#strainTs);
       this.#strain = Math.max(this.#strain - Math.max(calm, 0), 0);
       this.#strainTs = ts;
@@ -844,12 +1199,19 @@ export class Levee {
     this.#surgeTick(ts);
   }
 
-  /** Capacity proven by completions while armed (Little's law with the pre-surge latency). */
+  /**
+   * Capacity proven by completions while armed (Little's law with the
+   * pre-surge latency). With the decayed estimators the proof also needs one
+   * pre-surge latency of elapsed time (docs/ALGORITHM.md §3.13): completions
+   * sooner than that belong to calls already in flight, and their spacing
+   * says more about how they were grouped than about throughput.
+   */
   #provenCapacity(ts: number): number {
     const k = this.#evalSuccesses;
     if (k < SAMPLES_PER_EVAL) return 0;
     const elapsed = seconds(ts - this.#evalStart);
     if (elapsed <= 0) return 0;
+    if (!this.#v04 && elapsed < this.#latencySnapshot) return 0;
     return ((k - 1) / elapsed) * this.#latencySnapshot;
   }
 
@@ -869,7 +1231,7 @@ export class Levee {
     }
     const budget = seconds(evalIntervalNs(this.#latencySnapshot));
     if (this.#strain >= budget) {
-      const seed = Math.max(this.#goodput * this.#latencySnapshot, proven, MIN_LIMIT);
+      const seed = Math.max(this.#goodputNow() * this.#latencySnapshot, proven, MIN_LIMIT);
       this.#enter(THROTTLED, T_SURGE, ts, seed); // T4
       // The strain is held at the budget after the trip (docs/ALGORITHM.md §3.9).
       this.#strain = budget;
@@ -893,14 +1255,16 @@ function nothingInFlight(outcome: Outcome): LeveeUsageError {
 }
 
 /**
- * A CircuitOpenError built without capturing a stack trace: shedding is a hot
- * path under overload, and the stack would only point into this method.
+ * The error of a shed call, built without capturing a stack trace: shedding
+ * is a hot path under overload, and the stack would only point into Levee.
  */
-function shedError(state: State, trigger: Trigger, retryAfterMs: number): CircuitOpenError {
+function shedError(kind: number, state: State, trigger: Trigger, retryAfterMs: number): ShedError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new CircuitOpenError(state, trigger, retryAfterMs);
+    return kind === SHED_OPEN
+      ? new CircuitOpenError(state, trigger, retryAfterMs)
+      : new LimitReachedError(state, trigger, retryAfterMs, kind === SHED_PROBE ? 'probe' : 'limit');
   } finally {
     Error.stackTraceLimit = limit;
   }

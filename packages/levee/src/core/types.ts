@@ -48,6 +48,18 @@ export interface SLO {
   readonly timeoutMs: number;
 }
 
+/**
+ * The estimators behind the error rate, goodput and latency (docs/ALGORITHM.md §3.2, §3.13):
+ * - `'decayed'` (the default): continuous-time exponentially decayed counts,
+ *   whose readings do not depend on how completions are grouped in time (a
+ *   burst of completions in one event-loop tick reads like the same
+ *   completions spread out);
+ * - `'v0.4'`: the Go original v0.4.0's event-clock EWMAs, kept for
+ *   reproducing the Go original's published figures (the benchmark harness
+ *   uses it). Completions grouped in time blind its error estimate.
+ */
+export type EstimatorName = 'decayed' | 'v0.4';
+
 /** Optional, never required. */
 export interface LeveeOptions {
   /**
@@ -56,6 +68,27 @@ export interface LeveeOptions {
    * tests and simulations.
    */
   readonly clock?: () => number;
+  /**
+   * Which estimators to use; `'decayed'` by default. `'v0.4'` exists for
+   * reproducing the Go original's published figures.
+   */
+  readonly estimator?: EstimatorName;
+  /**
+   * Called with the exception when a state-change listener throws (the
+   * exception never reaches the caller of the breaker). Without it, the
+   * exception is reported as a process warning (`process.emitWarning`, type
+   * `LeveeListenerError`, the exception as its `cause`) where `process`
+   * exists, else on `console.error`.
+   */
+  readonly onListenerError?: (error: unknown, event: StateChangeEvent) => void;
+}
+
+/**
+ * The one-argument form of the constructor: `new Levee({ slo, ...options })`,
+ * the shape the integrations and the registry take.
+ */
+export interface LeveeConfig extends LeveeOptions {
+  readonly slo: SLO;
 }
 
 /** Diagnostics of the surge spring (proactive congestion trip). */
@@ -98,13 +131,13 @@ export interface Snapshot {
   readonly limit: number;
   /** Little's law: goodput × average latency, the healthy concurrency. */
   readonly estimatedCapacity: number;
-  /** Error-rate EWMA (3 s half-life on the event clock). */
+  /** Recent failures / recent completions (3 s half-life; docs/ALGORITHM.md §3.2, §3.13). */
   readonly errorRate: number;
   /** Wilson lower bound on the error rate, compared with the error budget to trip. */
   readonly errorLowerBound: number;
-  /** Successes per second (EWMA). */
+  /** Successes per second over the recent past (3 s half-life). */
   readonly goodput: number;
-  /** Average success latency in milliseconds (EWMA). */
+  /** Average success latency in milliseconds over the recent past (3 s half-life). */
   readonly latencyMs: number;
   readonly surge: SurgeSnapshot;
   readonly counters: Counters;

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { CircuitOpenError } from '../core/errors.js';
+import type { ShedError } from '../core/errors.js';
 import type { Levee, Permit } from '../core/levee.js';
 import { isFailureStatus, noResponseOutcome } from '../internal/classify.js';
 import { describe } from '../internal/describe.js';
@@ -99,8 +99,8 @@ function toURL(input: RequestInfo | URL): URL {
   return new URL(input.url);
 }
 
-function shedError(levee: Levee): CircuitOpenError {
-  return new CircuitOpenError(levee.state, levee.trigger, levee.retryAfterMs());
+function shedError(levee: Levee): ShedError {
+  return levee.shedError();
 }
 
 function settle(permit: Permit, outcome: FetchOutcome): void {
@@ -120,11 +120,12 @@ function settle(permit: Permit, outcome: FetchOutcome): void {
  *
  * ```ts
  * const fetch = createFetch({ slo: { successRate: 0.99, timeoutMs: 2000 } });
- * const res = await fetch('https://api.example.com/v1/items'); // may reject with CircuitOpenError
+ * const res = await fetch('https://api.example.com/v1/items'); // may reject with a ShedError
  * ```
  *
- * - Shed requests reject with {@link CircuitOpenError} before anything is
- *   sent (no connection, no DNS lookup).
+ * - Shed requests reject with a {@link ShedError} (`CircuitOpenError` or
+ *   `LimitReachedError`) before anything is sent (no connection, no DNS
+ *   lookup).
  * - Each admitted request gets `AbortSignal.timeout(slo.timeoutMs)`, combined
  *   with the caller's signal by `AbortSignal.any`; as with a plain
  *   `fetch(url, { signal })`, the deadline also covers reading the body.

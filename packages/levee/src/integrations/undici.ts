@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import type { Dispatcher } from 'undici';
-import { CircuitOpenError } from '../core/errors.js';
 import type { Levee, Permit } from '../core/levee.js';
 import { isFailureStatus, noResponseOutcome } from '../internal/classify.js';
 import { describe } from '../internal/describe.js';
@@ -298,7 +297,8 @@ function shed(handler: DispatchHandler, err: Error): boolean {
  * await request('https://api.example.com/v1/items', { dispatcher });
  * ```
  *
- * Shed requests fail with {@link CircuitOpenError} without being dispatched.
+ * Shed requests fail with a `ShedError` (`CircuitOpenError` or `LimitReachedError`)
+ * without being dispatched.
  * Admitted ones are completed exactly once, at the response headers (or the
  * upgrade), at the error before them, or at the deadline.
  */
@@ -323,10 +323,7 @@ export function leveeInterceptor(options: LeveeInterceptorOptions): LeveeInterce
       }
       const permit = levee.tryAcquire();
       if (permit === undefined) {
-        return shed(
-          handler,
-          new CircuitOpenError(levee.state, levee.trigger, levee.retryAfterMs()),
-        );
+        return shed(handler, levee.shedError());
       }
       const ms = timeoutMs === undefined ? levee.slo.timeoutMs : timeoutMs;
       const leveeHandler = new LeveeHandler(handler, k, permit, classify, ms);

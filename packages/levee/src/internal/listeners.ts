@@ -1,8 +1,13 @@
 /**
  * Listener lists of the core and the registry: subscribe returns a
- * {@link Subscription}; notify runs the listeners on a copy of the list and
- * re-throws their exceptions asynchronously, so a throwing listener cannot
- * corrupt the caller's state or keep the others from running.
+ * {@link Subscription}; the notify functions run the listeners on a copy of
+ * the list, so a listener that (un)subscribes cannot disturb the others.
+ *
+ * - {@link notifyIsolated} (the core's state-change listeners): an exception
+ *   goes to an error hook, else is reported as a process warning; it never
+ *   reaches the caller or the process (docs/ALGORITHM.md §1.2).
+ * - {@link notify} (the registry's listeners): an exception is re-thrown in a
+ *   microtask.
  *
  * @internal
  * @module
@@ -41,5 +46,58 @@ export function notify<A extends unknown[]>(list: Array<(...args: A) => void>, .
         throw err;
       });
     }
+  }
+}
+
+/**
+ * Calls every listener of `list` with `arg`. An exception goes to `onError`
+ * (with `arg`) when given, else to {@link reportListenerError}; if `onError`
+ * throws, that exception is reported instead. Nothing is ever thrown.
+ */
+export function notifyIsolated<A>(
+  list: Array<(arg: A) => void>,
+  arg: A,
+  onError: ((error: unknown, arg: A) => void) | undefined,
+): void {
+  for (const listener of list.slice()) {
+    try {
+      listener(arg);
+    } catch (err) {
+      if (onError === undefined) {
+        reportListenerError(err);
+        continue;
+      }
+      try {
+        onError(err, arg);
+      } catch (hookErr) {
+        reportListenerError(hookErr);
+      }
+    }
+  }
+}
+
+/**
+ * Reports a listener's exception without throwing: as a process warning
+ * (`process.emitWarning`, name `LeveeListenerError`, the exception as its
+ * `cause`) where `process.emitWarning` exists, else on `console.error`.
+ */
+export function reportListenerError(err: unknown): void {
+  try {
+    const proc = (globalThis as { process?: { emitWarning?: unknown } }).process;
+    let detail: string;
+    try {
+      detail = err instanceof Error ? `${err.name}: ${err.message}` : `a non-Error value ${describe(err)}`;
+    } catch {
+      detail = 'a value that cannot be shown';
+    }
+    const warning = new Error(`a Levee listener threw ${detail}`, { cause: err });
+    warning.name = 'LeveeListenerError';
+    if (typeof proc?.emitWarning === 'function') {
+      (proc.emitWarning as (w: Error) => void)(warning);
+    } else if (typeof console !== 'undefined') {
+      console.error(warning);
+    }
+  } catch {
+    // Nowhere left to report to; the breaker must go on regardless.
   }
 }

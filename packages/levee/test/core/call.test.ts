@@ -1,7 +1,14 @@
 /** The in-band forms: call() and tryAcquire() permits, on an injected clock. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CircuitOpenError, isCircuitOpenError, Levee } from '../../src/index.js';
+import {
+  isCircuitOpenError,
+  isLimitReachedError,
+  isShedError,
+  Levee,
+  LimitReachedError,
+  ShedError,
+} from '../../src/index.js';
 
 function clocked(successRate = 0.9) {
   const clock = { now: 0 };
@@ -101,16 +108,31 @@ describe('call()', () => {
     expect(levee.inflight).toBe(0);
   });
 
-  it('sheds with CircuitOpenError without running fn', async () => {
+  it('sheds a full limit with LimitReachedError without running fn', async () => {
     const { clock, levee } = clocked();
     const { held, release } = await tripAndFill(levee, clock);
     let ran = false;
     const err = await levee.call(() => (ran = true)).catch((e: unknown) => e);
     expect(ran).toBe(false);
-    expect(isCircuitOpenError(err)).toBe(true);
-    expect(err).toBeInstanceOf(CircuitOpenError);
-    expect((err as CircuitOpenError).state).toBe('THROTTLED');
-    expect((err as CircuitOpenError).trigger).toBe('CONSECUTIVE_FAILURES');
+    expect(err).toBeInstanceOf(LimitReachedError);
+    expect(err).toBeInstanceOf(ShedError);
+    expect([isShedError(err), isLimitReachedError(err), isCircuitOpenError(err)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    const e = err as LimitReachedError;
+    expect([e.name, e.code, e.reason, e.state, e.trigger]).toEqual([
+      'LimitReachedError',
+      'ERR_LIMIT_REACHED',
+      'limit',
+      'THROTTLED',
+      'CONSECUTIVE_FAILURES',
+    ]);
+    expect(e.message).toBe(
+      'concurrency limit reached (state THROTTLED, trigger CONSECUTIVE_FAILURES)',
+    );
+    expect(e.retryAfterMs).toBeGreaterThanOrEqual(1);
     release();
     await held;
     expect(levee.inflight).toBe(0);
@@ -166,6 +188,122 @@ describe('call()', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('no leaked slot (issue #12)', () => {
+  it('call() with a signal: a thenable whose then() throws fails the call and frees the slot', async () => {
+    const { levee } = clocked();
+    const bad = new Error('then() threw');
+    const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
+      then() {
+        throw bad;
+      },
+    };
+    const p = levee.call(() => thenable as unknown as PromiseLike<number>, {
+      signal: new AbortController().signal,
+    });
+    await expect(p).rejects.toBe(bad);
+    expect(levee.inflight).toBe(0);
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, failed: 1 });
+  });
+
+  it('call(): a `then` getter that throws fails the call and frees the slot', async () => {
+    const { levee } = clocked();
+    const bad = new Error('getter threw');
+    const hostile = Object.defineProperty({}, 'then', {
+      get() {
+        throw bad;
+      },
+    });
+    await expect(levee.call(() => hostile)).rejects.toBe(bad);
+    expect(levee.inflight).toBe(0);
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, failed: 1 });
+  });
+
+  it('call(): fn that aborts the signal itself and never settles rejects at once and frees the slot', async () => {
+    const { levee } = clocked();
+    const ac = new AbortController();
+    const p = levee.call(
+      () => {
+        ac.abort(new Error('changed my mind'));
+        return new Promise(() => {});
+      },
+      { signal: ac.signal },
+    );
+    await expect(p).rejects.toThrow('changed my mind');
+    expect(levee.inflight).toBe(0);
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, cancelled: 1 });
+  });
+
+  it('call() rejects a signal that is not an AbortSignal before admitting anything', async () => {
+    const { levee } = clocked();
+    await expect(levee.call(() => 1, { signal: { aborted: false } as never })).rejects.toThrow(
+      'options.signal must be an AbortSignal, got [object Object]',
+    );
+    await expect(levee.call(() => 1, 5 as never)).rejects.toThrow(
+      'options must be an object, got 5',
+    );
+    expect(levee.snapshot().counters.admitted).toBe(0);
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['1e300', 1e300],
+    ['a string', '12' as unknown as number],
+    ['a throw', 'throw'],
+  ])('a Permit completed while the clock returns %s frees its slot', (_name, bad) => {
+    let now: unknown = 100;
+    const levee = new Levee(
+      { successRate: 0.9, timeoutMs: 1000 },
+      {
+        clock: () => {
+          if (now === 'throw') throw new Error('clock broke');
+          return now as number;
+        },
+      },
+    );
+    const p = levee.tryAcquire()!;
+    now = bad;
+    expect(p.success()).toBe(true);
+    expect(levee.inflight).toBe(0);
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, succeeded: 1 });
+    expect(Number.isFinite(levee.snapshot().latencyMs)).toBe(true);
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['1e300', 1e300],
+    ['a throw', 'throw'],
+  ])('call() settled while the clock returns %s frees its slot', async (_name, bad) => {
+    let now: unknown = 100;
+    const levee = new Levee(
+      { successRate: 0.9, timeoutMs: 1000 },
+      {
+        clock: () => {
+          if (now === 'throw') throw new Error('clock broke');
+          return now as number;
+        },
+      },
+    );
+    let release!: () => void;
+    const p = levee.call(() => new Promise<void>((r) => (release = r)));
+    now = bad;
+    release();
+    await p;
+    expect(levee.inflight).toBe(0);
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, succeeded: 1 });
+  });
+
+  it('a clock that returns no valid time at admission throws from tryAcquire() and call(), admitting nothing', async () => {
+    const levee = new Levee({ successRate: 0.9, timeoutMs: 1000 }, { clock: () => Number.NaN });
+    expect(() => levee.tryAcquire()).toThrow(
+      'options.clock() must be a finite number of milliseconds, got NaN',
+    );
+    await expect(levee.call(() => 1)).rejects.toThrow(RangeError);
+    expect(levee.snapshot().counters.admitted).toBe(0);
   });
 });
 

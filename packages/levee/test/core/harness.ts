@@ -5,7 +5,14 @@
  * operation it checks the invariants and counts conservation.
  */
 import { expect } from 'vitest';
-import { type Admission, Levee, type SLO, type State, type StateChange } from '../../src/index.js';
+import {
+  type Admission,
+  Levee,
+  type LeveeOptions,
+  type SLO,
+  type State,
+  type StateChange,
+} from '../../src/index.js';
 
 const LEGAL: Record<State, readonly State[]> = {
   CLOSED: ['CLOSED', 'THROTTLED'],
@@ -48,6 +55,7 @@ export function checkInvariants(
   }
   if (!snap.capped && snap.state !== 'CLOSED') throw new Error(`uncapped in ${snap.state}`);
   for (const v of [
+    snap.limit,
     snap.estimatedCapacity,
     snap.errorRate,
     snap.errorLowerBound,
@@ -83,8 +91,8 @@ export class Driver {
   #heap: Pending[] = [];
   #seq = 0;
 
-  constructor(slo: SLO | Levee) {
-    this.levee = slo instanceof Levee ? slo : new Levee(slo);
+  constructor(slo: SLO | Levee, options?: LeveeOptions) {
+    this.levee = slo instanceof Levee ? slo : new Levee(slo, options);
   }
 
   get pending(): number {
@@ -177,3 +185,6 @@ export class Driver {
     return top;
   }
 }
+
+/** Both estimators (docs/ALGORITHM.md §3.2, §3.13), for tests that must hold under either. */
+export const ESTIMATORS = ['decayed', 'v0.4'] as const;

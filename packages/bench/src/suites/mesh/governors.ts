@@ -277,7 +277,7 @@ function stateGroup(s: string): number {
 
 /** One Levee instance with dwell bookkeeping. */
 class TrackedLevee {
-  readonly levee = new Levee(MESH_SLO);
+  readonly levee = new Levee(MESH_SLO, { estimator: 'v0.4' }); // reproduces the published figures
   group = 0;
   since: number;
   readonly stats: RoleStats;
