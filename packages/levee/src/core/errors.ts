@@ -107,7 +107,13 @@ export class LimitReachedError extends ShedError {
     retryAfterMs: number,
     reason: 'limit' | 'probe' = 'limit',
   ) {
-    super(message(reason === 'probe' ? 2 : 1, state, trigger), reason, state, trigger, retryAfterMs);
+    super(
+      message(reason === 'probe' ? 2 : 1, state, trigger),
+      reason,
+      state,
+      trigger,
+      retryAfterMs,
+    );
   }
 }
 

@@ -105,7 +105,9 @@ function badTime(field: string, value: unknown): never {
     throw new TypeError(`${field} must be a number of milliseconds, got ${describe(value)}`);
   }
   if (!Number.isFinite(value)) {
-    throw new RangeError(`${field} must be a finite number of milliseconds, got ${describe(value)}`);
+    throw new RangeError(
+      `${field} must be a finite number of milliseconds, got ${describe(value)}`,
+    );
   }
   throw new RangeError(
     `${field} must be within ±8.64e15 ms (the range of a Date), got ${describe(value)}`,
@@ -1264,7 +1266,12 @@ function shedError(kind: number, state: State, trigger: Trigger, retryAfterMs: n
   try {
     return kind === SHED_OPEN
       ? new CircuitOpenError(state, trigger, retryAfterMs)
-      : new LimitReachedError(state, trigger, retryAfterMs, kind === SHED_PROBE ? 'probe' : 'limit');
+      : new LimitReachedError(
+          state,
+          trigger,
+          retryAfterMs,
+          kind === SHED_PROBE ? 'probe' : 'limit',
+        );
   } finally {
     Error.stackTraceLimit = limit;
   }

@@ -86,7 +86,8 @@ export function reportListenerError(err: unknown): void {
     const proc = (globalThis as { process?: { emitWarning?: unknown } }).process;
     let detail: string;
     try {
-      detail = err instanceof Error ? `${err.name}: ${err.message}` : `a non-Error value ${describe(err)}`;
+      detail =
+        err instanceof Error ? `${err.name}: ${err.message}` : `a non-Error value ${describe(err)}`;
     } catch {
       detail = 'a value that cannot be shown';
     }

@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  DECAY_PER_NS,
+  DECAY_TIME_S,
+  decayedLowerBound,
   deriveThresholds,
   effectiveSamples,
   errorLowerBound,
   ewmaAlpha,
+  MAX_TIME_MS,
   requestRate,
   weightCap,
   wilsonLowerBound,
@@ -189,5 +193,28 @@ describe('request rate, effective samples and the Wilson bound (§3.4, §6.1 ite
       { numRuns: 5000 },
     );
     expect(wilsonLowerBound(0, 10, 2)).toBeCloseTo(0, 15);
+  });
+});
+
+describe('decayed counts (docs/ALGORITHM.md §3.13)', () => {
+  it('derive their constants from the 3 s half-life', () => {
+    // A count decays to one half in 3 s: exp(−λ × 3e9 ns) = 1/2.
+    expect(Math.exp(-DECAY_PER_NS * 3e9)).toBeCloseTo(0.5, 15);
+    // The exposure of an estimator that has watched forever: ∫ e^(−λs) ds = 1/λ = H / ln2.
+    expect(DECAY_TIME_S).toBeCloseTo(3 / Math.LN2, 15);
+    expect(DECAY_TIME_S * DECAY_PER_NS * 1e9).toBeCloseTo(1, 15);
+  });
+
+  it('the trip bound is Wilson’s at the decayed count, 0 without events', () => {
+    const z = 2.3263478740408408;
+    expect(decayedLowerBound(0, 0, z)).toBe(0);
+    expect(decayedLowerBound(5, 100, z)).toBe(wilsonLowerBound(0.05, 100, z));
+    expect(decayedLowerBound(3, 60, z)).toBeGreaterThan(0.01); // the burst test trips here
+    expect(decayedLowerBound(2, 50, z)).toBeLessThan(0.01);
+  });
+
+  it('bounds times by the range of a Date', () => {
+    expect(MAX_TIME_MS).toBe(new Date(8.64e15).getTime());
+    expect(Number.isNaN(new Date(MAX_TIME_MS + 1).getTime())).toBe(true);
   });
 });

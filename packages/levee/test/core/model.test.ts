@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Levee, LeveeUsageError, type State } from '../../src/index.js';
-import { checkInvariants } from './harness.js';
+import { type EstimatorName, Levee, LeveeUsageError, type State } from '../../src/index.js';
+import { checkInvariants, ESTIMATORS } from './harness.js';
 
 type Op =
   | { kind: 'start'; dt: number }
@@ -57,8 +57,13 @@ const sloArb = fc.record({
 
 const BAD_TIMES = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 
-function run(slo: { successRate: number; timeoutMs: number }, ops: Op[], failBias: number): number {
-  const levee = new Levee(slo);
+function run(
+  slo: { successRate: number; timeoutMs: number },
+  ops: Op[],
+  failBias: number,
+  estimator: EstimatorName,
+): number {
+  const levee = new Levee(slo, { estimator });
   const outstanding: number[] = []; // start times
   const visited = new Set<State>();
   let t = 0;
@@ -121,7 +126,7 @@ function run(slo: { successRate: number; timeoutMs: number }, ops: Op[], failBia
   return visited.size;
 }
 
-describe('model-based invariants', () => {
+describe.each(ESTIMATORS)('model-based invariants, estimator %s', (estimator) => {
   it('hold after every operation of random sequences (≥ 200,000 operations)', () => {
     let total = 0;
     fc.assert(
@@ -131,7 +136,7 @@ describe('model-based invariants', () => {
         fc.double({ min: 0, max: 1, noNaN: true }),
         (slo, ops, bias) => {
           total += ops.length;
-          run(slo, ops, bias);
+          run(slo, ops, bias, estimator);
         },
       ),
       { numRuns: 300, seed: 424242 },
@@ -147,7 +152,7 @@ describe('model-based invariants', () => {
       x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
       return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
     };
-    const levee = new Levee({ successRate: 0.95, timeoutMs: 50 });
+    const levee = new Levee({ successRate: 0.95, timeoutMs: 50 }, { estimator });
     const outstanding: number[] = [];
     const visited = new Set<State>();
     let t = 0;
@@ -173,7 +178,7 @@ describe('model-based invariants', () => {
   });
 });
 
-describe('FuzzAdmission (§6.2) as a property', () => {
+describe.each(ESTIMATORS)('FuzzAdmission (§6.2) as a property, estimator %s', (estimator) => {
   const SLOS = [
     { successRate: 0.5, timeoutMs: 1 },
     { successRate: 0.9, timeoutMs: 10 },
@@ -182,7 +187,7 @@ describe('FuzzAdmission (§6.2) as a property', () => {
     { successRate: 0.999, timeoutMs: 3_600_000 },
   ];
   function fuzzAdmission(sloSel: number, ops: Uint8Array | number[]): void {
-    const levee = new Levee(SLOS[sloSel % SLOS.length]!);
+    const levee = new Levee(SLOS[sloSel % SLOS.length]!, { estimator });
     const outstanding: number[] = [];
     let t = 0;
     for (const b of ops) {
