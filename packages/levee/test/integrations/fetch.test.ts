@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, Request as UndiciRequest, fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CircuitOpenError, isCircuitOpenError, type SLO } from '../../src/index.js';
+import {
+  CircuitOpenError,
+  isCircuitOpenError,
+  isLimitReachedError,
+  type SLO,
+} from '../../src/index.js';
 import { createFetch, defaultClassify, isFailureStatus } from '../../src/integrations/fetch.js';
 import { LeveeRegistry, RegistryFullError } from '../../src/registry.js';
 import {
@@ -190,7 +195,7 @@ describe('createFetch on loopback', () => {
     const burst = await Promise.allSettled(
       Array.from({ length: 20 }, () => fetch(`${server.origin}/ok`)),
     );
-    expect(burst.every((r) => r.status === 'rejected' && isCircuitOpenError(r.reason))).toBe(true);
+    expect(burst.every((r) => r.status === 'rejected' && isLimitReachedError(r.reason))).toBe(true);
     expect(server.requests).toBe(1);
     expect(levee.snapshot()).toMatchObject({ state: 'THROTTLED', inflight: 1 });
     expect(levee.snapshot().counters.rejected).toBe(20);

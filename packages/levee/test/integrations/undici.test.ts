@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher, request, fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CircuitOpenError, isCircuitOpenError, type SLO } from '../../src/index.js';
+import {
+  CircuitOpenError,
+  isCircuitOpenError,
+  isLimitReachedError,
+  type SLO,
+} from '../../src/index.js';
 import { leveeInterceptor } from '../../src/integrations/undici.js';
 import { LeveeRegistry } from '../../src/registry.js';
 import {
@@ -94,7 +99,7 @@ describe('undici interceptor on loopback', () => {
     const burst = await Promise.allSettled(
       Array.from({ length: 10 }, () => request(`${server.origin}/ok`, { dispatcher })),
     );
-    expect(burst.every((r) => r.status === 'rejected' && isCircuitOpenError(r.reason))).toBe(true);
+    expect(burst.every((r) => r.status === 'rejected' && isLimitReachedError(r.reason))).toBe(true);
     expect(server.requests).toBe(1);
     controller.abort();
     await expect(first).rejects.toThrow();

@@ -8,6 +8,8 @@ import { expect } from 'vitest';
 import { Levee, type SLO } from '../../src/index.js';
 
 export const SLO_99: SLO = { successRate: 0.99, timeoutMs: 1000 };
+/** The fixtures' figures are those of the v0.4 estimators (docs/ALGORITHM.md §3.2). */
+export const V04 = { estimator: 'v0.4' } as const;
 
 /** `n` successful calls of `durationMs`, one every `gapMs`, from `t`; returns the next free time. */
 export function succeed(levee: Levee, t: number, n: number, durationMs = 10, gapMs = 20): number {
@@ -55,15 +57,15 @@ export function toHalfOpen(levee: Levee, t = 0): number {
 
 /** One instance in each state, keyed by its state in lower case. */
 export function fourStates(): Map<string, Levee> {
-  const closed = new Levee(SLO_99);
+  const closed = new Levee(SLO_99, V04);
   succeed(closed, 0, 60);
   // Three calls left in flight.
   for (const t of [2000, 2001, 2002]) expect(closed.start(t).admitted).toBe(true);
-  const throttled = new Levee(SLO_99);
+  const throttled = new Levee(SLO_99, V04);
   toThrottled(throttled);
-  const open = new Levee(SLO_99);
+  const open = new Levee(SLO_99, V04);
   toOpen(open);
-  const halfOpen = new Levee(SLO_99);
+  const halfOpen = new Levee(SLO_99, V04);
   toHalfOpen(halfOpen);
   return new Map([
     ['closed', closed],

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import { Levee } from '../../src/index.js';
 import { type LeveeObservation, METER_NAME, observeLevees } from '../../src/observability/otel.js';
 import { LeveeRegistry } from '../../src/registry.js';
-import { fourStates, handleCensus, SLO_99, succeed, toThrottled } from './metrics-fixtures.js';
+import { fourStates, handleCensus, SLO_99, succeed, toThrottled, V04 } from './metrics-fixtures.js';
 
 /** A pull reader: collect() on demand, nothing periodic. */
 class TestReader extends MetricReader {
@@ -187,7 +187,7 @@ describe('observeLevees', () => {
 
   test('reads snapshots only on collection, once per instance', async () => {
     const { reader, provider } = setup();
-    const levee = new Levee(SLO_99);
+    const levee = new Levee(SLO_99, V04);
     const spy = vi.spyOn(levee, 'snapshot');
     observe(new Map([['a', levee]]), { meter: provider.getMeter('test') });
     succeed(levee, 0, 50);
