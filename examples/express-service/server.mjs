@@ -24,7 +24,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isCircuitOpenError } from '@leveejs/levee';
+import { isShedError } from '@leveejs/levee';
 import { shedLoad } from '@leveejs/levee/express';
 import { createFetch } from '@leveejs/levee/fetch';
 import { LeveeRegistry } from '@leveejs/levee/registry';
@@ -132,7 +132,7 @@ app.get('/quote', async (_req, res) => {
     }
     res.set('x-source', 'live').json({ quote: await upstream.json() });
   } catch (err) {
-    if (isCircuitOpenError(err)) {
+    if (isShedError(err)) {
       // Shed by Levee before anything was sent: answer at once, degraded.
       res
         .set('x-source', 'fallback')
