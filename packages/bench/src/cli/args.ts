@@ -1,10 +1,12 @@
 /**
  * Command-line parsing and validation for `levee-bench <suite> [options]`.
  *
- * Every suite accepts only the options it lists (`Suite.options`); each value
- * is checked here, and `--workload` / `--backend` files are read and
- * validated, so a bad command line is rejected (`UsageError`, exit 2) before
- * any simulation starts.
+ * Every suite accepts only the options it lists (`Suite.options`): the
+ * shared ones, parsed and documented here, and its own, which it declares
+ * with their flag, help and parser. Each value is checked, and `--workload` /
+ * `--backend` files are read and validated, so a bad command line is
+ * rejected (`UsageError`, exit 2) before any simulation starts. The help of a
+ * suite is assembled from its declarations.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -19,8 +21,17 @@ import { BENCH_SEED, cyberMonday } from '../sim/workload/cyber-monday.js';
 import { loadWorkloadFile } from '../sim/workload/load-file.js';
 import { WorkloadError } from '../sim/workload/load-spec.js';
 import type { AnySuite } from '../suites/index.js';
-import { VARIATIONS } from '../suites/load-variation/suite.js';
-import type { OptionName, SuiteOption, SuiteOptions, WorkloadChoice } from '../suites/suite.js';
+import { decimal, nameList, successRate, unsignedInt } from '../suites/shared/option-values.js';
+import {
+  acceptsShared,
+  type OptionEntry,
+  OptionValueError,
+  ownOptions,
+  type SharedOptionName,
+  type SuiteOption,
+  type SuiteOptions,
+  type WorkloadChoice,
+} from '../suites/shared/suite.js';
 
 export const DEFAULT_SEED = BENCH_SEED;
 
@@ -35,11 +46,13 @@ export interface RunCommand {
   /** Suite name, or `all`. */
   suite: string;
   options: SuiteOptions;
+  /** `all --suites`: the suites to run, or undefined for every one. */
+  suites?: string[];
   /** At most this many simulations at the same time (worker threads). */
   jobs: number;
   /** `--json FILE` (absolute). */
   json?: string;
-  /** `--report FILE` (absolute): the suite's HTML report (src/report/cli-hook.ts). */
+  /** `--report FILE` (absolute): the suite's HTML report (src/report/suite-page.ts). */
   report?: string;
   /** `--out DIR` (absolute). */
   out?: string;
@@ -62,8 +75,11 @@ export interface ParseContext {
 
 const PROGRAM = 'levee-bench';
 
-/** Options of `all` (the union of what the suites share). */
-const ALL_OPTIONS: readonly OptionName[] = [
+/** The options the CLI parses: the shared ones and `all`'s `--suites`. */
+type CliOptionName = SharedOptionName | 'suites';
+
+/** Options of `all` (what the suites share). */
+const ALL_OPTIONS: readonly CliOptionName[] = [
   'suites',
   'candidates',
   'seed',
@@ -96,7 +112,7 @@ interface OptionDoc {
   text: (ctx: ParseContext, suite: AnySuite | undefined) => string;
 }
 
-function defaultOf(suite: AnySuite | undefined, name: OptionName, fallback: string): string {
+function defaultOf(suite: AnySuite | undefined, name: SharedOptionName, fallback: string): string {
   return suite?.defaults?.[name] ?? fallback;
 }
 
@@ -123,7 +139,7 @@ function groupsHelp(ctx: ParseContext): string {
   return ` Groups: ${described.join('; ')}.`;
 }
 
-const OPTION_DOCS: Record<OptionName, OptionDoc> = {
+const OPTION_DOCS: Record<CliOptionName, OptionDoc> = {
   suites: {
     flag: '--suites LIST',
     text: (ctx) =>
@@ -138,23 +154,6 @@ Default: all of them, in that order.`,
         .join(', ')}.${groupsHelp(ctx)} Default: ${
         suite === undefined ? "each suite's own set" : suite.defaultCandidates.join(',')
       }.`,
-  },
-  variations: {
-    flag: '--variations LIST',
-    text: () =>
-      `Comma-separated variations to run. Known: ${VARIATIONS.map((v) => v.name).join(', ')}.
-Default: all seven.`,
-  },
-  multipliers: {
-    flag: '--multipliers LIST',
-    text: (_ctx, suite) =>
-      `Comma-separated queue-depth multipliers m > 0; depth per replica = trunc(base x m).
-Default: ${defaultOf(suite, 'multipliers', '')}.`,
-  },
-  instances: {
-    flag: '--instances N',
-    text: (_ctx, suite) =>
-      `Breaker instances sharing the backend, 1-10000. Default: ${defaultOf(suite, 'instances', '100')}.`,
   },
   seed: {
     flag: '--seed N',
@@ -193,12 +192,6 @@ Unknown keys and bad values are rejected.`,
     text: (_ctx, suite) =>
       `Target success rate of the SLO given to candidates that take one (Levee),
 strictly between 0 and 1. Default: ${defaultOf(suite, 'slo', '0.90')}. Static breakers and no-cb ignore it.`,
-  },
-  'slo-list': {
-    flag: '--slo LIST',
-    text: (_ctx, suite) =>
-      `Comma-separated SLO success rates, each strictly between 0 and 1.
-Default: ${defaultOf(suite, 'slo-list', '')}.`,
   },
   'timeout-ms': {
     flag: '--timeout-ms MS',
@@ -249,7 +242,11 @@ function wrap(text: string, width: number): string[] {
 const HELP_INDENT = 21;
 const HELP_WIDTH = 79;
 
-function optionsHelp(names: readonly OptionName[], ctx: ParseContext, suite?: AnySuite): string {
+function optionsHelp(
+  entries: readonly (CliOptionName | SuiteOption)[],
+  ctx: ParseContext,
+  suite?: AnySuite,
+): string {
   const out: string[] = [];
   const pad = ' '.repeat(HELP_INDENT);
   const entry = (flag: string, text: string): void => {
@@ -259,9 +256,10 @@ function optionsHelp(names: readonly OptionName[], ctx: ParseContext, suite?: An
     else out.push(head, pad + (desc[0] ?? ''));
     for (const line of desc.slice(1)) out.push(pad + line);
   };
-  for (const name of names) entry(OPTION_DOCS[name].flag, OPTION_DOCS[name].text(ctx, suite));
-  for (const extra of suite?.extraOptions ?? [])
-    entry(`--${extra.flag} ${extra.value}`, extra.help);
+  for (const e of entries) {
+    if (typeof e === 'string') entry(OPTION_DOCS[e].flag, OPTION_DOCS[e].text(ctx, suite));
+    else entry(`--${e.flag} ${e.value}`, e.help);
+  }
   if (suite !== undefined) {
     entry(
       '--report FILE',
@@ -286,7 +284,7 @@ export function suiteHelp(suite: AnySuite, ctx: ParseContext): string {
 ${paragraphs(suite.description)}
 
 Options:
-${optionsHelp(suite.options, ctx, suite)}
+${optionsHelp(suite.options as readonly OptionEntry[], ctx, suite)}
 
 Progress goes to stderr (bars on a terminal, a few lines per simulation
 otherwise), then the elapsed wall-clock time. Tables go to stdout.
@@ -314,27 +312,23 @@ Exit codes: 0 done, 1 a run failed, 2 bad arguments or files.
 `;
 }
 
-const UNSIGNED_INT = /^\d+$/;
-const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
-
 function bad(option: string, value: string, why: string): UsageError {
   return new UsageError(`invalid value for --${option}: ${JSON.stringify(value)} (${why})`);
 }
 
-function parseUnsignedInt(option: string, value: string, what: string): number {
-  if (!UNSIGNED_INT.test(value)) throw bad(option, value, `expected ${what}`);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) {
-    throw bad(option, value, `must be at most ${Number.MAX_SAFE_INTEGER}`);
+/**
+ * `parse(raw)`, with its errors as usage errors naming `--flag`: an
+ * `OptionValueError` names the offending text, any other error the whole
+ * value.
+ */
+function parseValue<T>(flag: string, raw: string, parse: (raw: string) => T): T {
+  try {
+    return parse(raw);
+  } catch (err) {
+    if (err instanceof OptionValueError) throw bad(flag, err.value, err.why);
+    if (err instanceof UsageError) throw err;
+    throw bad(flag, raw, err instanceof Error ? err.message : String(err));
   }
-  return n;
-}
-
-function parseDecimal(option: string, value: string, what: string): number {
-  if (!DECIMAL.test(value)) throw bad(option, value, `expected ${what}`);
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw bad(option, value, `expected ${what}`);
-  return n;
 }
 
 export function parseSpecRange(value: string, specCount: number): { first: number; last: number } {
@@ -351,29 +345,6 @@ export function parseSpecRange(value: string, specCount: number): { first: numbe
   return { first, last: end };
 }
 
-/** A comma-separated list of distinct names from `known` (case-insensitive). */
-export function parseNameList(
-  option: string,
-  value: string,
-  known: readonly string[],
-  what: string,
-): string[] {
-  const names = value.split(',').map((s) => s.trim());
-  if (names.some((n) => n === '')) {
-    throw bad(option, value, `empty ${what} name; use a comma-separated list`);
-  }
-  const seen = new Set<string>();
-  return names.map((name) => {
-    const match = known.find((k) => k.toLowerCase() === name.toLowerCase());
-    if (match === undefined) {
-      throw bad(option, value, `unknown ${what} "${name}"; known: ${known.join(', ')}`);
-    }
-    if (seen.has(match)) throw bad(option, value, `"${name}" is listed twice`);
-    seen.add(match);
-    return match;
-  });
-}
-
 /**
  * `--candidates`: names from `known` and names of `groups` (each expanded to
  * its members). A candidate keeps the place of its first mention; a name
@@ -385,29 +356,13 @@ export function parseCandidateList(
   groups: Readonly<Record<string, readonly string[]>> = {},
 ): string[] {
   const groupNames = Object.keys(groups);
-  const tokens = parseNameList('candidates', value, [...known, ...groupNames], 'candidate');
+  const tokens = parseValue('candidates', value, (v) =>
+    nameList(v, [...known, ...groupNames], 'candidate'),
+  );
   const out: string[] = [];
   for (const token of tokens) {
     const members = groups[token];
     for (const m of members ?? [token]) if (!out.includes(m)) out.push(m);
-  }
-  return out;
-}
-
-function parseRate(option: string, text: string, whole: string): number {
-  const rate = parseDecimal(option, text, 'a success rate such as 0.9');
-  if (!(rate > 0 && rate < 1)) throw bad(option, whole, `${text} is not strictly between 0 and 1`);
-  return rate;
-}
-
-function parseNumberList(option: string, value: string, each: (text: string) => number): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((p) => p === '')) throw bad(option, value, 'empty entry in the list');
-  const out = parts.map(each);
-  const seen = new Set<number>();
-  for (const n of out) {
-    if (seen.has(n)) throw bad(option, value, `${n} is listed twice`);
-    seen.add(n);
   }
   return out;
 }
@@ -435,9 +390,6 @@ function checkDirPath(value: string, cwd: string): string {
 const FLAGS = {
   suites: { type: 'string' },
   candidates: { type: 'string' },
-  variations: { type: 'string' },
-  multipliers: { type: 'string' },
-  instances: { type: 'string' },
   seed: { type: 'string' },
   specs: { type: 'string' },
   workload: { type: 'string' },
@@ -450,13 +402,6 @@ const FLAGS = {
   jobs: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-type FlagName = Exclude<keyof typeof FLAGS, 'help'>;
-
-/** The command-line flag that sets each option (`slo` and `slo-list` share `--slo`). */
-function flagOf(name: OptionName): FlagName {
-  return name === 'slo-list' ? 'slo' : name;
-}
 
 /**
  * Parses `argv` (without the node executable and script). Throws `UsageError`
@@ -474,10 +419,11 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
     throw new UsageError(`unknown suite ${JSON.stringify(command)}; known: ${known.join(', ')}`);
   }
 
-  const extras = suite?.extraOptions ?? [];
+  // Every suite's own flags are known, so one that does not apply is named as such.
+  const allOwn = ctx.suites.flatMap((s) => ownOptions(s));
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(rest, extras);
+    parsed = parseFlags(rest, allOwn);
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
@@ -488,26 +434,36 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   }
-  const accepted = suite === undefined ? ALL_OPTIONS : suite.options;
-  const acceptedFlags = new Set<string>([...accepted.map(flagOf), ...extras.map((e) => e.flag)]);
-  if (suite !== undefined) acceptedFlags.add('report'); // every suite (src/report/cli-hook.ts)
+  const own = suite === undefined ? [] : ownOptions(suite);
+  const shared = new Set<CliOptionName>(
+    suite === undefined
+      ? ALL_OPTIONS
+      : (Object.keys(OPTION_DOCS) as CliOptionName[]).filter(
+          (name) => name !== 'suites' && acceptsShared(suite, name),
+        ),
+  );
+  const acceptedFlags = new Set<string>([...shared, ...own.map((o) => o.flag)]);
+  if (suite !== undefined) acceptedFlags.add('report'); // every suite (src/report/suite-page.ts)
   for (const flag of Object.keys(values)) {
     if (flag !== 'help' && values[flag] !== undefined && !acceptedFlags.has(flag)) {
       throw new UsageError(`option --${flag} does not apply to ${command}`);
     }
   }
   const cwd = ctx.cwd ?? process.cwd();
+  /** The value of a shared option the command accepts (a suite's own `--slo` is not one). */
+  const sharedValue = (name: CliOptionName): string | undefined =>
+    shared.has(name) ? values[name] : undefined;
 
   // Files first: --specs is checked against the workload.
   let workload: WorkloadChoice;
-  if (values.workload !== undefined) {
-    if (values.workload.trim() === '')
-      throw bad('workload', values.workload, 'expected a file name');
+  const workloadFile = sharedValue('workload');
+  if (workloadFile !== undefined) {
+    if (workloadFile.trim() === '') throw bad('workload', workloadFile, 'expected a file name');
     try {
       workload = {
-        name: values.workload,
+        name: workloadFile,
         builtin: false,
-        specs: loadWorkloadFile(resolve(cwd, values.workload)),
+        specs: loadWorkloadFile(resolve(cwd, workloadFile)),
       };
     } catch (err) {
       if (err instanceof WorkloadError) throw new UsageError(err.message);
@@ -518,113 +474,95 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   }
 
   let backend: Partial<BackendConfig> = {};
-  if (values.backend !== undefined) {
-    if (values.backend.trim() === '') throw bad('backend', values.backend, 'expected a file name');
+  const backendFile = sharedValue('backend');
+  if (backendFile !== undefined) {
+    if (backendFile.trim() === '') throw bad('backend', backendFile, 'expected a file name');
     try {
-      backend = loadBackendFile(resolve(cwd, values.backend));
+      backend = loadBackendFile(resolve(cwd, backendFile));
     } catch (err) {
       if (err instanceof BackendFileError) throw new UsageError(err.message);
       throw err;
     }
   }
 
+  const seed = sharedValue('seed');
+  const specs = sharedValue('specs');
   const options: SuiteOptions = {
     seed:
-      values.seed === undefined
+      seed === undefined
         ? DEFAULT_SEED
-        : parseUnsignedInt('seed', values.seed, 'a non-negative integer'),
+        : parseValue('seed', seed, (v) => unsignedInt(v, 'a non-negative integer')),
     workload,
     specs:
-      values.specs === undefined
+      specs === undefined
         ? { first: 0, last: workload.specs.length - 1 }
-        : parseSpecRange(values.specs, workload.specs.length),
+        : parseSpecRange(specs, workload.specs.length),
     backend,
   };
 
-  if (values.suites !== undefined) {
-    options.suites = parseNameList(
-      'suites',
-      values.suites,
-      ctx.suites.map((s) => s.name),
-      'suite',
+  let suites: string[] | undefined;
+  const suiteList = sharedValue('suites');
+  if (suiteList !== undefined) {
+    suites = parseValue('suites', suiteList, (v) =>
+      nameList(
+        v,
+        ctx.suites.map((s) => s.name),
+        'suite',
+      ),
     );
   }
-  if (values.candidates !== undefined) {
+  const candidates = sharedValue('candidates');
+  if (candidates !== undefined) {
     options.candidates = parseCandidateList(
-      values.candidates,
+      candidates,
       ctx.candidates.map((c) => c.key),
       ctx.candidateGroups,
     );
   }
-  if (values.variations !== undefined) {
-    options.variations = parseNameList(
-      'variations',
-      values.variations,
-      VARIATIONS.map((v) => v.name),
-      'variation',
-    );
+  for (const option of own) {
+    const raw = values[option.flag];
+    if (raw === undefined) continue;
+    const value = parseValue(option.flag, raw, (v) => option.parse(v));
+    (options as unknown as Record<string, unknown>)[option.field] = value;
   }
-  if (values.multipliers !== undefined) {
-    const text = values.multipliers;
-    options.multipliers = parseNumberList('multipliers', text, (t) => {
-      const m = parseDecimal('multipliers', t, 'multipliers such as 0.5,1.0,2.0');
-      if (!(m > 0 && m <= 1000)) throw bad('multipliers', text, `${t} is not in (0, 1000]`);
-      return m;
-    });
+  const slo = sharedValue('slo');
+  if (slo !== undefined) {
+    if (slo.includes(',')) throw bad('slo', slo, `${command} takes one success rate`);
+    options.sloRate = parseValue('slo', slo, (v) => successRate(v.trim(), v));
   }
-  if (values.instances !== undefined) {
-    const n = parseUnsignedInt('instances', values.instances, 'a positive integer');
-    if (n < 1 || n > 10000) throw bad('instances', values.instances, 'must be between 1 and 10000');
-    options.instances = n;
-  }
-  if (values.slo !== undefined) {
-    const text = values.slo;
-    if (accepted.includes('slo-list')) {
-      options.sloRates = parseNumberList('slo', text, (t) => parseRate('slo', t, text));
-    } else {
-      if (text.includes(',')) throw bad('slo', text, `${command} takes one success rate`);
-      options.sloRates = [parseRate('slo', text.trim(), text)];
+  const timeout = sharedValue('timeout-ms');
+  if (timeout !== undefined) {
+    const ms = parseValue('timeout-ms', timeout, (v) => decimal(v, 'milliseconds such as 1500'));
+    if (!(ms > 0)) throw bad('timeout-ms', timeout, 'must be greater than 0');
+    if (Math.round(ms * 1e6) < 1) {
+      throw bad('timeout-ms', timeout, 'must be at least 0.000001 (1 ns)');
     }
-  }
-  if (values['timeout-ms'] !== undefined) {
-    const text = values['timeout-ms'];
-    const ms = parseDecimal('timeout-ms', text, 'milliseconds such as 1500');
-    if (!(ms > 0)) throw bad('timeout-ms', text, 'must be greater than 0');
-    if (Math.round(ms * 1e6) < 1) throw bad('timeout-ms', text, 'must be at least 0.000001 (1 ns)');
-    if (ms > 86_400_000) throw bad('timeout-ms', text, 'must be at most 86400000 (one day)');
+    if (ms > 86_400_000) throw bad('timeout-ms', timeout, 'must be at most 86400000 (one day)');
     options.sloTimeoutMs = ms;
   }
 
-  for (const extra of extras) {
-    const raw = values[extra.flag];
-    if (raw === undefined) continue;
-    let value: unknown;
-    try {
-      value = extra.parse(raw);
-    } catch (err) {
-      throw bad(extra.flag, raw, err instanceof Error ? err.message : String(err));
-    }
-    (options as unknown as Record<string, unknown>)[extra.field] = value;
-  }
-
   let jobs = ctx.maxJobs;
-  if (values.jobs !== undefined) {
-    jobs = parseUnsignedInt('jobs', values.jobs, 'a positive integer');
+  const jobsValue = sharedValue('jobs');
+  if (jobsValue !== undefined) {
+    jobs = parseValue('jobs', jobsValue, (v) => unsignedInt(v, 'a positive integer'));
     if (jobs < 1 || jobs > ctx.maxJobs) {
-      throw bad('jobs', values.jobs, `must be between 1 and ${ctx.maxJobs} (the number of cores)`);
+      throw bad('jobs', jobsValue, `must be between 1 and ${ctx.maxJobs} (the number of cores)`);
     }
   }
 
   const run: RunCommand = { kind: 'run', suite: command, options, jobs };
-  if (values.json !== undefined) run.json = checkFilePath('json', values.json, cwd);
-  if (values.out !== undefined) run.out = checkDirPath(values.out, cwd);
+  if (suites !== undefined) run.suites = suites;
+  const json = sharedValue('json');
+  const out = sharedValue('out');
+  if (json !== undefined) run.json = checkFilePath('json', json, cwd);
+  if (out !== undefined) run.out = checkDirPath(out, cwd);
   if (values.report !== undefined) run.report = checkFilePath('report', values.report, cwd);
   return run;
 }
 
-function parseFlags(args: string[], extras: readonly SuiteOption[]) {
+function parseFlags(args: string[], own: readonly SuiteOption[]) {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...FLAGS };
-  for (const extra of extras) options[extra.flag] = { type: 'string' };
+  for (const option of own) options[option.flag] = { type: 'string' };
   const parsed = parseArgs({ args, strict: true, allowPositionals: true, options });
   return {
     values: parsed.values as Record<string, string | undefined> & { help?: boolean },
