@@ -9,9 +9,9 @@ import {
   parseCommandLine,
   parseSpecRange,
   type RunCommand,
-  suiteHelp,
   UsageError,
 } from '../../src/cli/args.js';
+import { suiteHelp } from '../../src/cli/help.js';
 import { SUITES } from '../../src/suites/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levee-bench-args-'));

@@ -1,8 +1,8 @@
 /**
  * `levee-bench mesh`: the 10-node Storefront mesh (BENCHMARKS.md §6) as a
- * suite of the CLI framework (src/suites/suite.ts). One job per governor,
- * runner `mesh` (register `runMeshJobRunner` under that name in RUNNERS and
- * `meshSuite` in SUITES).
+ * suite of the CLI framework (src/suites/shared/suite.ts). One job per
+ * governor, runner `mesh` (`meshRunner`, which records the per-second trace
+ * when given a `MeshTraceRecorder`).
  */
 import type {
   Job,
