@@ -11,8 +11,8 @@
  *    a combination it cannot run), and hands that plan to `jobs(plan)`: one
  *    `Job` per simulation, plain serialisable data;
  * 3. runs every job through the generic pool (worker threads, one per core):
- *    the worker looks the job's `runner` up in the runner table (src/suites/
- *    index.ts, made of every suite's `runners`) and runs it with
+ *    the worker looks the job's `runner` up in the runner table
+ *    (src/suites/index.ts, made of every suite's `runners`) and runs it with
  *    `job.params`. Runners must be deterministic: the same runner and params
  *    give the same result, whatever thread or order. In `levee-bench all`,
  *    jobs with the same runner and params (compared as JSON) run once and
