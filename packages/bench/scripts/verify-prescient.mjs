@@ -18,10 +18,10 @@ import {
   formatPrescientTable,
   formatPublishedTable,
   prescientRows,
-  publishedPrescientRow,
-  runPrescientJob,
-  UPSTREAM_PHASE_NS,
-} from '../dist/suites/prescient/index.js';
+} from '../dist/suites/prescient/format.js';
+import { UPSTREAM_PHASE_NS } from '../dist/suites/prescient/penalty.js';
+import { publishedPrescientRow } from '../dist/suites/prescient/published.js';
+import { runPrescientJob } from '../dist/suites/prescient/runner.js';
 
 const SEED = 20241225;
 const SLO = { successRate: 0.9, timeoutMs: 1500 };

@@ -24,10 +24,11 @@
  * `state()` (a pure read for every candidate) and, once per second, `probe()`,
  * so results are bit-identical with or without recording.
  *
- * `FleetTraceRecorder` does the same for a cooperation run (many breakers,
- * one backend) with the same `TraceTable`: the orchestrator reports each
- * event with its instance, counts are summed over the instances and state
- * shares become fractions of instance-time.
+ * The cooperation suite's recorder (src/suites/cooperation/trace.ts) does the
+ * same for a cooperation run (many breakers, one backend) with the same
+ * `TraceTable`: the orchestrator reports each event with its instance, counts
+ * are summed over the instances and state shares become fractions of
+ * instance-time.
  *
  * Capacity is derived per second as worker slots ÷ the mean nominal service
  * time of the spec in force (the latency profile the backend draws from), and
@@ -38,15 +39,9 @@ import type { Candidate, CandidateState } from '../candidates/candidate.js';
 import type { Backend } from '../sim/backend/backend.js';
 import { backendProfileIndices } from '../sim/backend/latency-generator.js';
 import type { ClosedLoopTracer } from '../sim/orchestrator/closed-loop.js';
-import type { CooperationTracer } from '../sim/orchestrator/cooperation.js';
 import { analyticMeanMs } from '../sim/workload/latency-profile.js';
 import type { LoadSpec } from '../sim/workload/load-spec.js';
-import {
-  closedLoopLayout,
-  fleetProbeInterval,
-  type PageLayout,
-  type TraceCrash,
-} from './layout.js';
+import type { PageLayout, TraceCrash } from './layout.js';
 
 const NS_PER_S = 1e9;
 /** Extra rows past the nominal duration (the last spec ends at an arrival, completions trail by ≤ 1.5 s). */
@@ -569,14 +564,14 @@ function share(ns: Float64Array, rows: number, perRowNs = NS_PER_S): Float64Arra
 }
 
 /** Rows for a run over `specs`: the nominal duration plus slack. */
-function rowsFor(specs: readonly LoadSpec[]): number {
+export function rowsFor(specs: readonly LoadSpec[]): number {
   let totalS = 0;
   for (const spec of specs) totalS += spec.durationS;
   return Math.ceil(totalS) + SLACK_ROWS;
 }
 
 /** Fills the capacity column: worker slots ÷ mean service time of the spec in force × (1 − down). */
-function fillCapacity(trace: Trace, meanServiceS: number[]): void {
+export function fillCapacity(trace: Trace, meanServiceS: number[]): void {
   trace.meanServiceS = meanServiceS;
   const { slots, spec, down, capacity } = trace.columns;
   for (let i = 0; i < trace.seconds; i++) {
@@ -616,115 +611,6 @@ export class TraceRecorder implements ClosedLoopTracer {
     if (recording === undefined) throw new Error('TraceRecorder.finish before attach');
     const trace = recording.finish();
     fillCapacity(trace, this.#meanServiceS);
-    this.#trace = trace;
-  }
-
-  /** The finished trace; throws before the run has finished. */
-  trace(): Trace {
-    if (this.#trace === undefined) throw new Error('the traced run has not finished');
-    return this.#trace;
-  }
-}
-
-/**
- * The tracer of a cooperation run (`runCooperation({ …, tracer })`): the
- * orchestrator reports every arrival, decision and completion with the
- * instance concerned, and all of them go to ONE `TraceTable` (the closed-loop
- * recorder's), so the columns are those of a closed-loop trace of the shared
- * backend with offered, admitted, successes and failures summed over the
- * instances; each instance's state is checked after each of its calls, and
- * the state shares are fractions of instance-time (Σ time in the state ÷
- * (instances × 1 s)). For candidates with `probe`: the limits of the
- * instances enforcing one, their inflight counts summed, and how many
- * enforce a limit, sampled at the first arrival of every
- * `fleetProbeInterval(instances)`-th second (5 s for 100; after that
- * arrival's decision) and carried over the seconds in between.
- */
-export class FleetTraceRecorder implements CooperationTracer {
-  #table: TraceTable | undefined;
-  #inner: readonly Candidate[] = [];
-  #state: CandidateState[] = [];
-  #code = new Uint8Array(0);
-  #since = new Float64Array(0);
-  #meanServiceS: number[] = [];
-  #trace: Trace | undefined;
-
-  attach(run: {
-    candidates: readonly Candidate[];
-    backend: TracedBackend;
-    dispatcher: TracedDispatcher;
-    specs: readonly LoadSpec[];
-  }): void {
-    if (this.#table !== undefined) throw new Error('a FleetTraceRecorder records one run only');
-    const inner = run.candidates;
-    this.#meanServiceS = meanServiceSeconds(run.specs);
-    const probing = inner.length > 0 && inner.every((c) => typeof c.probe === 'function');
-    const probe = probing
-      ? () => {
-          let limit = 0;
-          let inflight = 0;
-          let limiting = 0;
-          for (const c of inner) {
-            const p = c.probe!();
-            if (p.limit > 0) {
-              limit += p.limit;
-              limiting++;
-            }
-            inflight += p.inflight;
-          }
-          return { limit, inflight, limiting };
-        }
-      : undefined;
-    this.#table = new TraceTable(
-      run.backend,
-      run.dispatcher,
-      rowsFor(run.specs),
-      probe,
-      true,
-      fleetProbeInterval(inner.length),
-    );
-    this.#inner = inner;
-    this.#state = inner.map((c) => c.state());
-    this.#code = Uint8Array.from(this.#state, stateCode);
-    this.#since = new Float64Array(inner.length);
-  }
-
-  decided(instance: number, tNs: number, admitted: boolean): void {
-    // The breaker's decision does not touch the backend: sampling it now is
-    // the same as before the decision (only the probe sees this arrival).
-    const table = this.#table!;
-    table.arrive(tNs);
-    table.decided(tNs, admitted);
-    const state = this.#inner[instance]!.state();
-    if (state !== this.#state[instance]) this.#changeState(instance, state, tNs);
-  }
-
-  completed(instance: number, tNs: number, ok: boolean): void {
-    this.#table!.completed(tNs, ok);
-    const state = this.#inner[instance]!.state();
-    if (state !== this.#state[instance]) this.#changeState(instance, state, tNs);
-  }
-
-  #changeState(instance: number, state: CandidateState, tNs: number): void {
-    this.#table!.addStateSpan(this.#code[instance]!, this.#since[instance]!, tNs);
-    this.#state[instance] = state;
-    this.#code[instance] = stateCode(state);
-    this.#since[instance] = tNs;
-  }
-
-  finish(): void {
-    const table = this.#table;
-    if (table === undefined) throw new Error('FleetTraceRecorder.finish before attach');
-    const rows = table.close();
-    const endNs = rows * NS_PER_S;
-    for (let i = 0; i < this.#inner.length; i++) {
-      table.addStateSpan(this.#code[i]!, this.#since[i]!, endNs);
-      this.#since[i] = endNs;
-    }
-    const n = this.#inner.length;
-    const trace = table.build(this.#inner[0]?.name ?? '', rows, n);
-    fillCapacity(trace, this.#meanServiceS);
-    trace.layout = closedLoopLayout(n);
     this.#trace = trace;
   }
 

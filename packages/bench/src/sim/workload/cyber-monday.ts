@@ -20,10 +20,6 @@ import type { LoadSpec } from './load-spec.js';
 export const BASE_RPM = 6000;
 /** Healthy error rate. */
 export const HEALTHY_ERROR_RATE = 0.005;
-/** Nominal P50, ms. */
-export const NOMINAL_P50_MS = 50;
-/** Nominal P99, ms. */
-export const NOMINAL_P99_MS = 150;
 /** Timeout of every spec, ms. */
 export const TIMEOUT_MS = 1500;
 /** Length of the calm lead-in (Sunday 20:00–24:00), seconds. */

@@ -19,8 +19,6 @@ import { buildTopology, STOREFRONT } from './topology.js';
 export const MESH_SEED = 20241225;
 /** The full scenario. */
 export const FULL_PHASES = 'A-H';
-/** The short variant: phases A + B only (330 s). */
-export const SHORT_PHASES = 'A-B';
 
 /** A serialisable mesh job. */
 export interface MeshJob {

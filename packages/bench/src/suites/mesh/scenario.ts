@@ -88,8 +88,6 @@ function w(
   };
 }
 
-export const PHASE_LETTERS = 'ABCDEFGH';
-
 /** The canonical form "A-X" of a phase range (throws on a bad one). */
 export function normalizePhases(phases: string, all: readonly PhaseWindow[] = MESH_PHASES): string {
   const { windows } = selectPhases(phases, all);

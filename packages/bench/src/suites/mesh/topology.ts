@@ -129,14 +129,6 @@ export class TopologyError extends Error {
   override name = 'TopologyError';
 }
 
-/** Index of the node named `name`; throws for an unknown name. */
-export function nodeIndex(topology: Topology | TopologySpec, name: string): number {
-  const names = 'names' in topology ? topology.names : topology.nodes.map((n) => n.name);
-  const i = names.indexOf(name);
-  if (i < 0) throw new TopologyError(`unknown node ${name}`);
-  return i;
-}
-
 /**
  * Resolves names, solves the steady state, checks the validation rules of
  * §6.1 and derives the sizing quantities. Throws `TopologyError` on a broken

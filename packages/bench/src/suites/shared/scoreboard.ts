@@ -4,9 +4,81 @@
  * reference, and the number of configurations Levee wins. A configuration is
  * won only if Levee beats every competitor in it (strictly better, in the
  * metric's direction); configurations without a competitor are not counted.
+ * Also the helpers the suites build their rows with.
  */
-import { bestCompetitor, fixed2, formatTable, roundedRow, signed2 } from './common.js';
+import type { ClosedLoopResult } from '../../sim/orchestrator/closed-loop.js';
 import type { ScoreboardRow } from './suite.js';
+import { fixed2, formatTable, round2, signed2 } from './tables.js';
+
+/**
+ * A Delta scoreboard row for one configuration, or undefined without Levee.
+ * Values are kept unrounded (margins are differences of the exact figures, as
+ * upstream's "Levee Lead"); `roundedRow` rounds them for JSON.
+ */
+export function deltaRow(
+  suite: string,
+  configuration: string,
+  results: readonly ClosedLoopResult[],
+  reference?: ScoreboardRow['reference'],
+): ScoreboardRow | undefined {
+  const levee = results.find((r) => r.candidate === 'Levee');
+  if (levee === undefined) return undefined;
+  const row: ScoreboardRow = {
+    suite,
+    configuration,
+    metric: 'Delta',
+    higherIsBetter: true,
+    levee: levee.delta,
+    competitors: results
+      .filter((r) => r !== levee)
+      .map((r) => ({ name: r.candidate, value: r.delta })),
+  };
+  if (reference !== undefined) row.reference = reference;
+  return row;
+}
+
+/** A scoreboard row with its figures rounded to two decimals (for JSON). */
+export function roundedRow(row: ScoreboardRow): ScoreboardRow {
+  const out: ScoreboardRow = {
+    suite: row.suite,
+    configuration: row.configuration,
+    metric: row.metric,
+    higherIsBetter: row.higherIsBetter,
+    levee: round2(row.levee),
+    competitors: row.competitors.map((c) => ({ name: c.name, value: round2(c.value) })),
+  };
+  if (row.reference !== undefined) out.reference = { ...row.reference };
+  return out;
+}
+
+/** The best competitor of a row (highest, or lowest when lower is better); undefined if none. */
+export function bestCompetitor(
+  row: Pick<ScoreboardRow, 'competitors' | 'higherIsBetter'>,
+): { name: string; value: number } | undefined {
+  let best: { name: string; value: number } | undefined;
+  for (const c of row.competitors) {
+    if (best === undefined || (row.higherIsBetter ? c.value > best.value : c.value < best.value)) {
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** The best of a published Delta table, excluding Levee. */
+export function publishedBest(table: Readonly<Record<string, number>>): {
+  best: number;
+  bestName: string;
+} {
+  let bestName = '';
+  let best = Number.NEGATIVE_INFINITY;
+  for (const [name, value] of Object.entries(table)) {
+    if (name !== 'Levee' && value > best) {
+      best = value;
+      bestName = name;
+    }
+  }
+  return { best, bestName };
+}
 
 /** Levee's margin over the best competitor: positive when Levee is ahead. */
 export function margin(row: ScoreboardRow): number | undefined {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixed2, formatDuration, formatReport, round2 } from '../../src/cli/format.js';
-import type { ClosedLoopResult } from '../../src/sim/orchestrator/closed-loop.js';
-import { formatTable, signed2 } from '../../src/suites/common.js';
+import type { ClosedLoopResult } from '../../../src/sim/orchestrator/closed-loop.js';
+import { formatClosedLoopTables } from '../../../src/suites/closed-loop/format.js';
 
 /** Stand-in results carrying the published reference-run figures (BENCHMARKS.md §5.7, P1). */
 const PUBLISHED: ClosedLoopResult[] = [
@@ -101,11 +100,11 @@ Static-Peak     |   30466218 |   30073560 |     392658 |     184129 |      17530
 
 describe('tables', () => {
   it('reproduces the published layout of both tables, separated by a blank line', () => {
-    expect(formatReport(PUBLISHED)).toBe(`${CANDIDATES_TABLE}\n${BACKEND_TABLE}`);
+    expect(formatClosedLoopTables(PUBLISHED)).toBe(`${CANDIDATES_TABLE}\n${BACKEND_TABLE}`);
   });
 
   it('lists rows in the given order', () => {
-    const reversed = formatReport([...PUBLISHED].reverse()).split('\n');
+    const reversed = formatClosedLoopTables([...PUBLISHED].reverse()).split('\n');
     expect(reversed[1]).toMatch(/^Static-Peak /);
     expect(reversed[4]).toMatch(/^No-CB /);
   });
@@ -113,66 +112,8 @@ describe('tables', () => {
   it('widens a column rather than truncating a cell', () => {
     const [first] = PUBLISHED;
     const wide = { ...first!, candidate: 'A-Very-Long-Name', failures: 1234567890 };
-    const line = formatReport([wide]).split('\n')[1];
+    const line = formatClosedLoopTables([wide]).split('\n')[1];
     expect(line).toContain('A-Very-Long-Name | ');
     expect(line).toContain('| 1234567890 |');
-  });
-
-  it('formatTable aligns the first column left and the others right', () => {
-    expect(
-      formatTable(
-        ['Name', 'N'],
-        [
-          ['a', '1'],
-          ['bb', '222'],
-        ],
-      ),
-    ).toBe('Name |   N\na    |   1\nbb   | 222\n');
-    expect(formatTable(['A', 'B'], [], [3, 4])).toBe('A   |    B\n');
-  });
-});
-
-describe('formatDuration and signed2', () => {
-  it.each([
-    [0, '0.0 s'],
-    [59_940, '59.9 s'],
-    [60_000, '1:00'],
-    [754_400, '12:34'],
-  ])('%d ms -> %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
-  });
-
-  it('signs margins', () => {
-    expect(signed2(9571.664)).toBe('+9571.66');
-    expect(signed2(-3.333)).toBe('-3.33');
-    expect(signed2(0)).toBe('+0.00');
-  });
-});
-
-describe('fixed2 (printf %.2f rounding)', () => {
-  it.each([
-    [132026.7312, '132026.73'],
-    [-69611.1156, '-69611.12'],
-    [0, '0.00'],
-    [-0, '-0.00'],
-    [-0.001, '-0.00'],
-    [0.005, '0.01'], // the double just above 0.005
-    [0.015, '0.01'], // the double just below 0.015
-    [0.125, '0.12'], // exact tie: to even
-    [0.375, '0.38'],
-    [0.625, '0.62'],
-    [2.875, '2.88'],
-    [-1.125, '-1.12'],
-    [1.5, '1.50'],
-    [Number.NaN, 'NaN'],
-    [Number.POSITIVE_INFINITY, '+Inf'],
-  ])('%d -> %s', (x, text) => {
-    expect(fixed2(x)).toBe(text);
-  });
-
-  it('round2 gives numbers without a negative zero', () => {
-    expect(round2(130466.3249)).toBe(130466.32);
-    expect(round2(-69611.1156)).toBe(-69611.12);
-    expect(Object.is(round2(-0.001), 0)).toBe(true);
   });
 });

@@ -4,12 +4,12 @@
  * candidates by ascending TotalPenalty), the JSON document, the scoreboard row
  * and the classified transition log.
  */
-import { formatTable, round2 } from '../common.js';
-import type { ScoreboardRow } from '../suite.js';
+import type { ScoreboardRow } from '../shared/suite.js';
+import { formatTable, round2 } from '../shared/tables.js';
 import { type PrescientEstimate, prescientEstimate } from './estimate.js';
 import { OracleTimeline, oracleThreshold } from './oracle.js';
 import { PUBLISHED_PRESCIENT } from './published.js';
-import type { PrescientCandidateResult } from './run.js';
+import type { PrescientCandidateResult } from './runner.js';
 
 /** One line of the table. */
 export interface PrescientRow {
