@@ -3,7 +3,7 @@
  * stores (with their quantisation), the charts drawn for every run, the
  * comparison charts overlaying the runs, the background shading and any
  * page-wide markers (e.g. the mesh's phase boundaries). The page script
- * (client.ts) draws whatever the layout describes, so a suite with a new
+ * (page-script.js) draws whatever the layout describes, so a suite with a new
  * trace shape only needs a layout, not new page code.
  *
  * Layouts are plain data (they travel with a trace from a worker thread and

@@ -13,7 +13,12 @@ import type {
   SuiteOptions,
 } from '../shared/suite.js';
 import { formatMeshReport, meshResultJson, roundTo } from './format.js';
-import { GOVERNOR_KINDS, GOVERNOR_NAMES, type GovernorKind } from './governors.js';
+import {
+  GOVERNOR_KINDS,
+  GOVERNOR_NAMES,
+  type GovernorKind,
+  PEER_GOVERNOR_COSTS,
+} from './governors.js';
 import { PUBLISHED_MESH, PUBLISHED_MESH_BEST } from './published.js';
 import { FULL_PHASES, MESH_SEED, type MeshJob, type MeshResult, runMeshJob } from './runner.js';
 import { normalizePhases, Scenario } from './scenario.js';
@@ -54,16 +59,9 @@ const COST_PER_ARRIVAL: Readonly<Record<GovernorKind, number>> = {
   'static-limiter': 20,
   'static-full': 17,
   levee: 24,
-  // Peers as governors (full run: limiters ~4-6 s, cockatiel ~8 s, opossum ~25 s).
-  gradient2: 20,
-  aimd: 20,
-  vegas: 20,
-  'envoy-gradient': 20,
-  'sre-throttle': 20,
-  'cockatiel-default': 30,
-  'cockatiel-tuned': 30,
-  'opossum-default': 80,
-  'opossum-tuned': 80,
+  // Peers as governors, from their entries' meshCost (full run: limiters ~4-6 s,
+  // cockatiel ~8 s, opossum ~25 s).
+  ...PEER_GOVERNOR_COSTS,
 };
 
 /** Runs a job; with a `MeshTraceRecorder`, also records its per-second trace. */
