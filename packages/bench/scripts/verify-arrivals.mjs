@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Full end-to-end known answers for the arrival streams over the whole
-// Cyber Monday workload with seed 20241225 (BENCHMARKS.md §2.3, §5.2, A.5),
+// Cyber Monday workload with seed 20241225 (docs/BENCHMARKS.md §2.3, §5.2, A.5),
 // with timings. Runs against the built package:
 //
 //   npx tsc -b packages/bench && node packages/bench/scripts/verify-arrivals.mjs

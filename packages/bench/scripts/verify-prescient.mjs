@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the open-loop "prescient" suite against the published table of
-// BENCHMARKS.md §4.4 (Cyber Monday, seed 20241225, SLO 0.90 / 1,500 ms), one
+// docs/BENCHMARKS.md §4.4 (Cyber Monday, seed 20241225, SLO 0.90 / 1,500 ms), one
 // full 28-hour run per candidate, one after the other (20-40 s each). Runs
 // against the built package:
 //

@@ -1,5 +1,5 @@
 /**
- * The Cyber Monday workload (BENCHMARKS.md §2), generated from its formulas.
+ * The Cyber Monday workload (docs/BENCHMARKS.md §2), generated from its formulas.
  *
  * 122 specs over 100,800 s (28 h): 4 calm hours (Sunday 20:00–24:00), then
  * the 24 hours of Cyber Monday — a midnight crash and retry storm, an hourly

@@ -1,5 +1,5 @@
 /**
- * `levee-bench closed-loop`: the reference ("isolated") run of BENCHMARKS.md
+ * `levee-bench closed-loop`: the reference ("isolated") run of docs/BENCHMARKS.md
  * §5.7 P1 — each candidate behind its own dedicated backend.
  */
 import type { BackendConfig } from '../../sim/backend/backend-config.js';
@@ -48,7 +48,7 @@ export const closedLoopSuite: Suite<ClosedLoopParams, ClosedLoopResult, ClosedLo
 specs) through a dispatcher, an orchestrator guarded by one circuit breaker,
 and an autoscaling backend that can be overloaded into crashing — one isolated
 backend per candidate — and prints the candidates table and the backend table
-(BENCHMARKS.md §5.7 P1). All time is virtual; results depend only on the
+(docs/BENCHMARKS.md §5.7 P1). All time is virtual; results depend only on the
 options. Scoring: Delta = (SuccessScore - FailureScore) x Allowed / (Allowed +
 Blocked), with the scores the root of the summed squared per-200-ms-epoch
 counts; higher is better.`,

@@ -1,5 +1,5 @@
 /**
- * `levee-bench cooperation` (BENCHMARKS.md §5.6, §5.7 P3): 100 instances of
+ * `levee-bench cooperation` (docs/BENCHMARKS.md §5.6, §5.7 P3): 100 instances of
  * one breaker type share one backend (src/sim/orchestrator/cooperation.ts), one
  * candidate type after another.
  */
@@ -75,7 +75,7 @@ export const cooperationSuite: Suite<
   name: 'cooperation',
   summary: '100 breaker instances of each type sharing one backend',
   description: `Runs 100 instances of one breaker type in front of ONE shared backend, for each
-candidate type in turn (BENCHMARKS.md §5.6/§5.7 P3), as if a fleet of app
+candidate type in turn (docs/BENCHMARKS.md §5.6/§5.7 P3), as if a fleet of app
 instances each had its own breaker. The arrival stream is the dispatcher's;
 request n (0-based) goes to instance n mod 100. Each instance counts its own
 requests in flight; completions go back to the instance that admitted them.

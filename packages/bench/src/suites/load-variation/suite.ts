@@ -1,5 +1,5 @@
 /**
- * `levee-bench load-variation` (BENCHMARKS.md §5.6, §5.7 P2): the reference
+ * `levee-bench load-variation` (docs/BENCHMARKS.md §5.6, §5.7 P2): the reference
  * run repeated on seven variations of the workload — every spec's RPM →
  * max(trunc(RPM × r), 1), ErrorRate → min(ErrorRate × e, 0.95) — with the
  * backend unchanged.
@@ -62,7 +62,7 @@ function chosenVariations(options: SuiteOptions & Partial<LoadVariationOptions>)
 export const loadVariationSuite = closedLoopSweep<LoadVariationOptions>({
   name: 'load-variation',
   summary: 'the reference run on seven variations of the workload rate and error rates',
-  description: `Repeats the closed-loop run on seven variations of the workload (BENCHMARKS.md
+  description: `Repeats the closed-loop run on seven variations of the workload (docs/BENCHMARKS.md
 §5.6/§5.7 P2): every spec's RPM -> max(trunc(RPM x r), 1) and ErrorRate ->
 min(ErrorRate x e, 0.95), the backend unchanged. Variations (r, e): baseline
 (1.0, 1.0), half-RPM (0.5, 1.0), double-RPM (2.0, 1.0), low-err (1.0, 0.2),

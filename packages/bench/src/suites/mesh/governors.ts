@@ -1,5 +1,5 @@
 /**
- * Mesh governors (BENCHMARKS.md §6.4): what guards each node replica's
+ * Mesh governors (docs/BENCHMARKS.md §6.4): what guards each node replica's
  * inbound admissions and each of its outbound edges.
  *
  * - Levee: per replica one inbound instance plus one per outbound edge, SLO

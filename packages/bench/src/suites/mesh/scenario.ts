@@ -1,5 +1,5 @@
 /**
- * The mesh scenario (BENCHMARKS.md §6.5): 30 simulated minutes in phases
+ * The mesh scenario (docs/BENCHMARKS.md §6.5): 30 simulated minutes in phases
  * A–H, each injecting at most one stressor, with a settle window after every
  * injection.
  *

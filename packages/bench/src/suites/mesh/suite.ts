@@ -1,5 +1,5 @@
 /**
- * `levee-bench mesh`: the 10-node Storefront mesh (BENCHMARKS.md §6) as a
+ * `levee-bench mesh`: the 10-node Storefront mesh (docs/BENCHMARKS.md §6) as a
  * suite of the CLI framework (src/suites/shared/suite.ts). One job per
  * governor, runner `mesh` (`meshRunner`, which records the per-second trace
  * when given a `MeshTraceRecorder`).

@@ -1,5 +1,5 @@
 /**
- * The mesh benchmark's service graph (BENCHMARKS.md §6.1): the 10-node
+ * The mesh benchmark's service graph (docs/BENCHMARKS.md §6.1): the 10-node
  * "Storefront" topology, its provisioning profile, the validation rules and
  * every quantity derived from the profile (design replicas, worker slots,
  * mean local and subtree latencies).

@@ -1,6 +1,6 @@
 /**
  * Rendering of the open-loop suite's results: the table in the layout of the
- * published one (BENCHMARKS.md §4.4: the Prescient estimate first, then the
+ * published one (docs/BENCHMARKS.md §4.4: the Prescient estimate first, then the
  * candidates by ascending TotalPenalty), the JSON document, the scoreboard row
  * and the classified transition log.
  */
@@ -152,7 +152,7 @@ export function formatPrescientTable(rows: readonly PrescientRow[]): string {
   );
 }
 
-/** The published table (BENCHMARKS.md §4.4), same layout. */
+/** The published table (docs/BENCHMARKS.md §4.4), same layout. */
 export function formatPublishedTable(): string {
   return formatPrescientTable(PUBLISHED_PRESCIENT.map((r) => ({ ...r, estimate: false })));
 }

@@ -1,5 +1,5 @@
 /**
- * One candidate through the open-loop "prescient" suite (BENCHMARKS.md §4.1):
+ * One candidate through the open-loop "prescient" suite (docs/BENCHMARKS.md §4.1):
  * the load generator's event stream drives the breaker, the oracle is sampled
  * at every start, penalties are scored per start, and every change of the
  * returned state is logged for classification.

@@ -1,5 +1,5 @@
 /**
- * `levee-bench prescient`: the open-loop "prescient" suite (BENCHMARKS.md §4).
+ * `levee-bench prescient`: the open-loop "prescient" suite (docs/BENCHMARKS.md §4).
  * One job per candidate (runner `prescient`, `runPrescientJob`), each
  * replaying the load generator's event stream against one breaker; `reduce`
  * adds the oracle's estimate row and renders the table, the JSON and the
@@ -72,7 +72,7 @@ function configurationLabel(plan: PrescientPlan): string {
 export const prescientSuite: Suite<PrescientJob, PrescientCandidateResult, PrescientPlan> = {
   name: 'prescient',
   summary: 'open loop: every breaker replays the same request stream, scored against an oracle',
-  description: `Replays the load generator's open-loop event stream (BENCHMARKS.md §1.2, §4)
+  description: `Replays the load generator's open-loop event stream (docs/BENCHMARKS.md §1.2, §4)
 against each breaker: at every request start the breaker admits or rejects, at
 every completion of an admitted request it is told the outcome and duration.
 Decisions never change outcomes. An oracle ("Prescient") knows the workload: it

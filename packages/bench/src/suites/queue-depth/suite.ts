@@ -1,5 +1,5 @@
 /**
- * `levee-bench queue-depth` (BENCHMARKS.md §5.6, §5.7 P5): the reference run
+ * `levee-bench queue-depth` (docs/BENCHMARKS.md §5.6, §5.7 P5): the reference run
  * with the backend's per-replica queue depth set to trunc(50 × m) for each
  * multiplier m (50, or the `--backend` file's depth, as the base).
  */
@@ -52,7 +52,7 @@ export const queueDepthSuite = closedLoopSweep<QueueDepthOptions>({
   name: 'queue-depth',
   summary: "the reference run with the backend's per-replica queue depth swept 10-100",
   description: `Repeats the closed-loop run with the backend's queue depth per replica set to
-trunc(50 x m) for m = 0.2, 0.5, 1.0, 1.4, 2.0 (10, 25, 50, 70, 100; BENCHMARKS.md
+trunc(50 x m) for m = 0.2, 0.5, 1.0, 1.4, 2.0 (10, 25, 50, 70, 100; docs/BENCHMARKS.md
 §5.6/§5.7 P5). With --backend, the file's queueDepthPerReplica is the base
 instead of 50. A short queue sheds early; a long one lets waits grow into
 timeouts and pushes the backend towards crashes. Prints Delta per depth and

@@ -49,7 +49,7 @@ export interface ScoreboardRow {
   /** Every other candidate run in this configuration (display name, figure). */
   competitors: Array<{ name: string; value: number }>;
   /**
-   * Published reference figures (BENCHMARKS.md), present only when the run
+   * Published reference figures (docs/BENCHMARKS.md), present only when the run
    * used the published configuration (built-in workload, all specs, base
    * seed, default backend and SLO). `best` is the best published competitor
    * figure and `bestName` its candidate.

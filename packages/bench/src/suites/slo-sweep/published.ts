@@ -1,5 +1,5 @@
 /**
- * The published SLO-sweep figures (BENCHMARKS.md §5.7, upstream `04824ae`),
+ * The published SLO-sweep figures (docs/BENCHMARKS.md §5.7, upstream `04824ae`),
  * shown next to ours on the `all` scoreboard when a run uses the published
  * configuration. Deltas as printed (two decimals).
  */

@@ -1,5 +1,5 @@
 /**
- * `levee-bench slo-sweep` (BENCHMARKS.md §5.6, §5.7 P4): the reference run
+ * `levee-bench slo-sweep` (docs/BENCHMARKS.md §5.6, §5.7 P4): the reference run
  * with Levee built for each of several SLO success rates (1,500 ms timeout).
  * Candidates that ignore the SLO (the static breakers) do not depend on it, so
  * they run once and their result stands in every row.
@@ -40,7 +40,7 @@ export const sloSweepSuite = closedLoopSweep<SloSweepOptions>({
   summary: "the reference run with Levee's SLO success rate swept from 0.99 to 0.70",
   description: `Repeats the closed-loop run with Levee built for each SLO success rate (default
 0.99, 0.95, 0.90, 0.80, 0.70; timeout 1,500 ms) against the static breakers
-(BENCHMARKS.md §5.6/§5.7 P4). Candidates that ignore the SLO run once and
+(docs/BENCHMARKS.md §5.6/§5.7 P4). Candidates that ignore the SLO run once and
 their result is reused in every row. Prints Delta per SLO and candidate,
 Levee's lead over the best competitor and Levee's MaxConcurrency, then a
 detail table.`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClosedLoopResult } from '../../../src/sim/orchestrator/closed-loop.js';
 import { formatClosedLoopTables } from '../../../src/suites/closed-loop/format.js';
 
-/** Stand-in results carrying the published reference-run figures (BENCHMARKS.md §5.7, P1). */
+/** Stand-in results carrying the published reference-run figures (docs/BENCHMARKS.md §5.7, P1). */
 const PUBLISHED: ClosedLoopResult[] = [
   {
     candidate: 'No-CB',

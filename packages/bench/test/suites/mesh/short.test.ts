@@ -1,7 +1,7 @@
 /**
  * The short mesh run (phases A + B, 330 s, seed 20241225) pinned for every
  * governor. These figures were computed by this implementation after the full
- * 30-minute run had reproduced every published cell of BENCHMARKS.md §6.7
+ * 30-minute run had reproduced every published cell of docs/BENCHMARKS.md §6.7
  * (scripts/verify-mesh.mjs); any change to them is a change of the model.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
