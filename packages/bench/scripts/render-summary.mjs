@@ -40,7 +40,7 @@ const Y_MAX = 2000;
 if (!isMainThread) {
   // Worker: one traced run.
   const { runClosedLoop } = await import('../dist/sim/orchestrator/closed-loop.js');
-  const { TraceRecorder, traceTransferList } = await import('../dist/report/trace.js');
+  const { TraceRecorder, traceTransferList } = await import('../dist/suites/closed-loop/trace.js');
   const { createCandidate } = await import('../dist/candidates/registry.js');
   const { cyberMonday } = await import('../dist/sim/workload/cyber-monday.js');
   const recorder = new TraceRecorder();

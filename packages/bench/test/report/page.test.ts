@@ -11,7 +11,7 @@ import {
   encodeColumn,
   encodeDeltaVarint,
 } from '../../src/report/encode.js';
-import { type ChartTrace, closedLoopLayout } from '../../src/report/layout.js';
+import { type ChartTrace, NO_TRACES_LAYOUT } from '../../src/report/layout.js';
 import {
   bucketMeans,
   buildPageData,
@@ -22,7 +22,8 @@ import {
   renderReport,
 } from '../../src/report/page.js';
 import { suiteReportHtml } from '../../src/report/suite-page.js';
-import type { Trace, TraceColumns } from '../../src/report/trace.js';
+import { closedLoopLayout } from '../../src/suites/closed-loop/layout.js';
+import type { Trace, TraceColumns } from '../../src/suites/closed-loop/trace.js';
 import { meshLayout } from '../../src/suites/mesh/layout.js';
 import { prescientLayout } from '../../src/suites/prescient/layout.js';
 
@@ -72,6 +73,7 @@ function syntheticTrace(candidate: string, seconds: number, seed = 1): Trace {
     meanServiceS: [0.067652],
     crashes: [{ startS: 500.25, endS: 800.25 }],
     columns,
+    layout: closedLoopLayout(),
   };
 }
 
@@ -281,10 +283,10 @@ describe('layouts', () => {
     expect(html).not.toContain('Capacity is the backend');
   });
 
-  test('the closed-loop layout by default; one layout per page', () => {
+  test("the traces' own layout; one layout per page; nothing to chart without traces", () => {
     const plain = syntheticTrace('Levee', 10);
     expect(pageLayout([plain]).id).toBe('closed-loop');
-    expect(pageLayout([]).id).toBe('closed-loop');
+    expect(pageLayout([])).toEqual(NO_TRACES_LAYOUT);
     expect(() => pageLayout([plain, meshLike('No-Gov')])).toThrow(/share a layout/);
     expect(closedLoopLayout(100).runCharts.find((c) => c.key === 'limit')?.title).toMatch(
       /summed over the 100 instances/,

@@ -4,10 +4,10 @@
  * scripted breakers, a fake backend, specs and column helpers.
  */
 import type { Candidate, CandidateProbe, CandidateState } from '../../src/candidates/candidate.js';
-import type { TracedBackend } from '../../src/report/trace.js';
 import type { ClosedLoopResult } from '../../src/sim/orchestrator/closed-loop.js';
 import { cyberMonday } from '../../src/sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../src/sim/workload/load-spec.js';
+import type { TracedBackend } from '../../src/suites/closed-loop/trace.js';
 import type { Job, Suite, SuiteOptions, SuiteOutput } from '../../src/suites/shared/suite.js';
 
 /** The published setup (built-in workload, all specs, base seed, reference backend), with `extra`. */

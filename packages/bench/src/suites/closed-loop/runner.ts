@@ -6,13 +6,13 @@
  * run's per-second trace for the report page, without changing the result.
  */
 import { createCandidate, usesSlo } from '../../candidates/registry.js';
-import { TraceRecorder } from '../../report/trace.js';
 import type { BackendConfig } from '../../sim/backend/backend-config.js';
 import { type ClosedLoopResult, runClosedLoop } from '../../sim/orchestrator/closed-loop.js';
 import { TIMEOUT_MS } from '../../sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
 import { jobCost, type SloConfig } from '../shared/jobs.js';
 import type { Job, JobRunner, ProgressListener } from '../shared/suite.js';
+import { TraceRecorder } from './trace.js';
 
 /** The runner name of closed-loop jobs. */
 export const CLOSED_LOOP_RUNNER = 'closed-loop';

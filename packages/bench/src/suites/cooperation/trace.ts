@@ -4,19 +4,19 @@
  * the cooperation orchestrator's tracer hooks.
  */
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
-import { closedLoopLayout, fleetProbeInterval } from '../../report/layout.js';
+import type { CooperationTracer } from '../../sim/orchestrator/cooperation.js';
+import type { LoadSpec } from '../../sim/workload/load-spec.js';
+import { closedLoopLayout, fleetProbeInterval } from '../closed-loop/layout.js';
 import {
   fillCapacity,
   meanServiceSeconds,
   rowsFor,
-  stateCode,
   type Trace,
   type TracedBackend,
   type TracedDispatcher,
   TraceTable,
-} from '../../report/trace.js';
-import type { CooperationTracer } from '../../sim/orchestrator/cooperation.js';
-import type { LoadSpec } from '../../sim/workload/load-spec.js';
+} from '../closed-loop/trace.js';
+import { stateCode } from '../shared/recording.js';
 
 const NS_PER_S = 1e9;
 

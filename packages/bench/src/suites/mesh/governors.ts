@@ -258,10 +258,6 @@ class StaticReplica implements ReplicaGovernor {
   }
 }
 
-/** Levee state codes for the dwell metrics. */
-export const ROLE_STATES = ['CLOSED', 'THROTTLED', 'OPEN'] as const;
-export type RoleState = (typeof ROLE_STATES)[number];
-
 /** Dwell time and transition counts of all Levee instances of one role. */
 export interface RoleStats {
   instances: number;

@@ -20,7 +20,7 @@
  */
 
 import type { PageLayout, TraceColumn, TraceCrash } from '../../report/layout.js';
-import { addSpan } from '../../report/trace.js';
+import { addSpan } from '../shared/recording.js';
 import type { MeshTracer } from './engine.js';
 import { meshLayout } from './layout.js';
 

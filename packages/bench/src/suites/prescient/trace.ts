@@ -25,8 +25,8 @@
  */
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
 import type { PageLayout, TraceColumn, TraceCrash } from '../../report/layout.js';
-import { addSpan, stateCode } from '../../report/trace.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
+import { addSpan, stateCode } from '../shared/recording.js';
 import { prescientLayout } from './layout.js';
 import type { OracleRecorder } from './oracle.js';
 import type { PrescientTracer } from './runner.js';

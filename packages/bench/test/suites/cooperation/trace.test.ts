@@ -6,10 +6,10 @@
 import { describe, expect, test } from 'vitest';
 import type { Candidate } from '../../../src/candidates/candidate.js';
 import { createCandidate } from '../../../src/candidates/registry.js';
-import { fleetProbeInterval } from '../../../src/report/layout.js';
 import { runCooperation } from '../../../src/sim/orchestrator/cooperation.js';
 import { cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../../src/sim/workload/load-spec.js';
+import { fleetProbeInterval } from '../../../src/suites/closed-loop/layout.js';
 import { FleetTraceRecorder } from '../../../src/suites/cooperation/trace.js';
 import {
   fakeBackend,

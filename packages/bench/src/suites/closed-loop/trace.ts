@@ -35,20 +35,19 @@
  * 0 while the backend is down: the request rate the pool can actually serve.
  */
 
-import type { Candidate, CandidateState } from '../candidates/candidate.js';
-import type { Backend } from '../sim/backend/backend.js';
-import { backendProfileIndices } from '../sim/backend/latency-generator.js';
-import type { ClosedLoopTracer } from '../sim/orchestrator/closed-loop.js';
-import { analyticMeanMs } from '../sim/workload/latency-profile.js';
-import type { LoadSpec } from '../sim/workload/load-spec.js';
-import type { PageLayout, TraceCrash } from './layout.js';
+import type { Candidate, CandidateState } from '../../candidates/candidate.js';
+import type { PageLayout, TraceCrash } from '../../report/layout.js';
+import type { Backend } from '../../sim/backend/backend.js';
+import { backendProfileIndices } from '../../sim/backend/latency-generator.js';
+import type { ClosedLoopTracer } from '../../sim/orchestrator/closed-loop.js';
+import { analyticMeanMs } from '../../sim/workload/latency-profile.js';
+import type { LoadSpec } from '../../sim/workload/load-spec.js';
+import { addSpan, stateCode } from '../shared/recording.js';
+import { closedLoopLayout } from './layout.js';
 
 const NS_PER_S = 1e9;
 /** Extra rows past the nominal duration (the last spec ends at an arrival, completions trail by ≤ 1.5 s). */
 const SLACK_ROWS = 8;
-
-/** The breaker states in column order (index = state code). */
-export const TRACE_STATES = ['CLOSED', 'THROTTLED', 'HALF_OPEN', 'OPEN'] as const;
 
 /** The columns of a trace, one entry per simulated second. */
 export type TraceColumns = {
@@ -109,22 +108,8 @@ export interface Trace {
   meanServiceS: number[];
   crashes: TraceCrash[];
   columns: TraceColumns;
-  /** What the page charts; default the closed-loop layout (cooperation traces carry theirs). */
-  layout?: PageLayout;
-}
-
-/** Column index of a breaker state (`TRACE_STATES` order). */
-export function stateCode(state: CandidateState): number {
-  switch (state) {
-    case 'CLOSED':
-      return 0;
-    case 'THROTTLED':
-      return 1;
-    case 'HALF_OPEN':
-      return 2;
-    default:
-      return 3;
-  }
+  /** What the page charts: the closed-loop layout (summed over the fleet for cooperation traces). */
+  layout: PageLayout;
 }
 
 /** Mean nominal service time (s) per spec, from the profile the backend draws from. */
@@ -430,6 +415,7 @@ export class TraceTable {
       meanServiceS: [],
       crashes,
       columns,
+      layout: closedLoopLayout(instances),
     };
   }
 }
@@ -524,37 +510,6 @@ export class RecordingCandidate implements Candidate {
     this.closeState(rows * NS_PER_S);
     return this.table.build(this.name, rows);
   }
-}
-
-/** Add the span [fromNs, toNs) to the per-second ns totals in `col` (rows past the end clamp, or are dropped when `clamp` is false). */
-export function addSpan(
-  col: Float64Array,
-  fromNs: number,
-  toNs: number,
-  rows: number,
-  clamp = true,
-): void {
-  let first = Math.floor(fromNs / NS_PER_S);
-  let last = Math.floor(toNs / NS_PER_S);
-  if (first >= rows) {
-    if (!clamp) return;
-    col[rows - 1]! += toNs - fromNs;
-    return;
-  }
-  if (last >= rows) {
-    if (clamp) {
-      col[rows - 1]! += toNs - rows * NS_PER_S;
-    }
-    last = rows;
-    toNs = rows * NS_PER_S;
-  }
-  if (first === last) {
-    col[first]! += toNs - fromNs;
-    return;
-  }
-  col[first]! += (first + 1) * NS_PER_S - fromNs;
-  for (first++; first < last; first++) col[first]! += NS_PER_S;
-  if (last < rows) col[last]! += toNs - last * NS_PER_S;
 }
 
 function share(ns: Float64Array, rows: number, perRowNs = NS_PER_S): Float64Array {

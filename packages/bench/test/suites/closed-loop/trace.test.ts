@@ -5,17 +5,21 @@
  * up to the run's totals.
  */
 import { describe, expect, test } from 'vitest';
-import type { Candidate, CandidateProbe, CandidateState } from '../../src/candidates/candidate.js';
-import { createCandidate } from '../../src/candidates/registry.js';
+import type {
+  Candidate,
+  CandidateProbe,
+  CandidateState,
+} from '../../../src/candidates/candidate.js';
+import { createCandidate } from '../../../src/candidates/registry.js';
+import { runClosedLoop } from '../../../src/sim/orchestrator/closed-loop.js';
+import { cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
+import type { LoadSpec } from '../../../src/sim/workload/load-spec.js';
 import {
   meanServiceSeconds,
   type TracedBackend,
   TraceRecorder,
   traceTransferList,
-} from '../../src/report/trace.js';
-import { runClosedLoop } from '../../src/sim/orchestrator/closed-loop.js';
-import { cyberMonday } from '../../src/sim/workload/cyber-monday.js';
-import type { LoadSpec } from '../../src/sim/workload/load-spec.js';
+} from '../../../src/suites/closed-loop/trace.js';
 
 const S = 1e9;
 
