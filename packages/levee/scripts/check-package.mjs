@@ -99,8 +99,20 @@ function readTarball(file) {
   return files;
 }
 
+// Run through `npm run`, this script inherits npm's view of the workspace
+// (npm_config_local_prefix and the like); the npm commands below must see
+// only their own folder.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) =>
+      !/^npm_(config_(local_prefix|workspaces?|include_workspace_root)|package_|lifecycle_)/i.test(
+        name,
+      ),
+  ),
+);
+
 function run(command, args, options) {
-  return spawnSync(command, args, { encoding: 'utf8', ...options });
+  return spawnSync(command, args, { encoding: 'utf8', env, ...options });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'levee-package-'));
@@ -125,6 +137,7 @@ function main() {
     execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
       cwd: pkgDir,
       encoding: 'utf8',
+      env,
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
   )[0];
