@@ -1,5 +1,5 @@
 /**
- * failsafe-go's `adaptivelimiter` (docs/PEERS.md §3.6), as a Candidate, with
+ * failsafe-go's `adaptivelimiter` (docs/PEERS.md §3.7), as a Candidate, with
  * its documented defaults.
  *
  * Every completed request (success or failure: failsafe-go's policy executor

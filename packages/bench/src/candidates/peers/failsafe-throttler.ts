@@ -1,5 +1,5 @@
 /**
- * failsafe-go's `adaptivethrottler` (docs/PEERS.md §3.6), as a Candidate,
+ * failsafe-go's `adaptivethrottler` (docs/PEERS.md §3.8), as a Candidate,
  * with its documented defaults: the SRE book's client-side throttling with a
  * success-rate threshold and a maximum rejection rate.
  *

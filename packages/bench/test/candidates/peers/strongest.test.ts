@@ -481,7 +481,7 @@ describe('the three peers in the closed loop', () => {
     for (const e of entries) {
       expect(e.group).toBe('limiters');
       expect(e.ignoresSlo).toBe(true);
-      expect(e.relativeCost).toBe(1.5);
+      expect(e.relativeCost).toBe(e.key === 'brpc-auto' ? 2 : 1.5);
       expect(e.meshCost).toBe(20);
       expect(getCandidate(e.key)).toBe(e);
     }
