@@ -47,7 +47,6 @@ import {
   realpathSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -579,11 +578,6 @@ function decode(bytes: Buffer, key: string, runner: string): Payload | string {
 /** The folder holding this module's `cli/` (dist/, or src/ under the tests). */
 export function benchRoot(): string {
   return dirname(dirname(fileURLToPath(import.meta.url)));
-}
-
-/** Whether `dir` can be a cache directory (missing, or a directory). */
-export function usableCacheDir(dir: string): boolean {
-  return !existsSync(dir) || statSync(dir).isDirectory();
 }
 
 /**
