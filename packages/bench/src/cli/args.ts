@@ -58,6 +58,10 @@ export interface RunCommand {
   report?: string;
   /** `--out DIR` (absolute). */
   out?: string;
+  /** `--cache DIR` (absolute): the result cache (src/cli/cache.ts). */
+  cache?: string;
+  /** `--no-cache`: no cache, not even `all`'s default one. */
+  noCache?: boolean;
 }
 
 export type ParsedCommand = { kind: 'help'; text: string } | RunCommand;
@@ -155,6 +159,8 @@ const FLAGS = {
   out: { type: 'string' },
   report: { type: 'string' },
   jobs: { type: 'string' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -197,6 +203,7 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   );
   const acceptedFlags = new Set<string>([...shared, ...own.map((o) => o.flag)]);
   if (suite !== undefined) acceptedFlags.add('report'); // every suite (src/report/suite-page.ts)
+  acceptedFlags.add('cache').add('no-cache'); // every command (src/cli/cache.ts)
   for (const flag of Object.keys(values)) {
     if (flag !== 'help' && values[flag] !== undefined && !acceptedFlags.has(flag)) {
       throw new UsageError(`option --${flag} does not apply to ${command}`);
@@ -310,6 +317,18 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   if (json !== undefined) run.json = checkFilePath('json', json, cwd);
   if (out !== undefined) run.out = checkDirPath(out, cwd);
   if (values.report !== undefined) run.report = checkFilePath('report', values.report, cwd);
+  const cache = values.cache;
+  if (cache !== undefined) {
+    if (values['no-cache'] === true) {
+      throw new UsageError('options --cache and --no-cache cannot be used together');
+    }
+    if (cache.trim() === '') throw bad('cache', cache, 'expected a directory name');
+    run.cache = resolve(cwd, cache);
+    if (existsSync(run.cache) && !statSync(run.cache).isDirectory()) {
+      throw bad('cache', cache, 'exists and is not a directory');
+    }
+  }
+  if (values['no-cache'] === true) run.noCache = true;
   return run;
 }
 
@@ -318,7 +337,10 @@ function parseFlags(args: string[], own: readonly SuiteOption[]) {
   for (const option of own) options[option.flag] = { type: 'string' };
   const parsed = parseArgs({ args, strict: true, allowPositionals: true, options });
   return {
-    values: parsed.values as Record<string, string | undefined> & { help?: boolean },
+    values: parsed.values as Record<string, string | undefined> & {
+      help?: boolean;
+      'no-cache'?: boolean;
+    },
     positionals: parsed.positionals,
   };
 }

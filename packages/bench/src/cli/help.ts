@@ -214,6 +214,15 @@ function optionsHelp(
       'Also write an HTML report to FILE: the tables and per-second charts of every simulation (one self-contained page; `all --out DIR` writes DIR/index.html and DIR/<suite>.html).',
     );
   }
+  entry(
+    '--cache DIR',
+    `Reuse the results stored in DIR and store new ones (src/cli/cache.ts): each simulation is keyed on its parameters and a hash of the code it runs (the simulator, the candidate, dependency versions), so only simulations whose code or parameters changed run again. Default: ${
+      suite === undefined
+        ? 'on, in $XDG_CACHE_HOME/levee-bench or ~/.cache/levee-bench'
+        : 'off (`all` caches by default)'
+    }.`,
+  );
+  entry('--no-cache', 'Run every simulation; read and write no cache.');
   entry('-h, --help', 'Show this help.');
   return out.join('\n');
 }

@@ -25,6 +25,7 @@ import {
   type SuiteOutput,
 } from '../suites/shared/suite.js';
 import { parseCommandLine, type RunCommand, UsageError } from './args.js';
+import { defaultCacheDir, resultCacheFor } from './cache.js';
 import { type JobExecutor, runJobs, splitTraced, workerExecutor } from './executor.js';
 import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 
@@ -44,6 +45,12 @@ export interface CliEnvironment {
   mkdir: (path: string) => void;
   /** The suites (tests may substitute their own). */
   suites: readonly AnySuite[];
+  /**
+   * Where `all` caches results without `--cache` (src/cli/cache.ts); undefined:
+   * no default cache. Default: the user's cache folder when the real suites run
+   * in worker threads, none when a caller substitutes the executor or the suites.
+   */
+  defaultCacheDir?: string | undefined;
 }
 
 /** `env` completed with the real process, clock, cores, suites and worker threads. */
@@ -58,6 +65,12 @@ export function resolveEnvironment(env: Partial<CliEnvironment> = {}): CliEnviro
     writeFile: env.writeFile ?? ((path, text) => writeFileSync(path, text)),
     mkdir: env.mkdir ?? ((path) => mkdirSync(path, { recursive: true })),
     suites: env.suites ?? SUITES,
+    defaultCacheDir:
+      'defaultCacheDir' in env
+        ? env.defaultCacheDir
+        : env.executor === undefined && env.suites === undefined
+          ? defaultCacheDir()
+          : undefined,
   };
 }
 
@@ -225,6 +238,7 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     command.suite,
   );
   const results = new Array<unknown>(distinct.length);
+  const cache = resultCacheFor(command, io.defaultCacheDir);
   // HTML reports (--report FILE, or all --out DIR): the jobs also record traces.
   const reporting = isAll ? command.out !== undefined : command.report !== undefined;
   const traces = new Array<ChartTrace | undefined>(distinct.length);
@@ -296,7 +310,7 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
   try {
     emitReady(); // suites without jobs
     const toRun = reporting ? distinct.map((job) => ({ ...job, trace: true })) : distinct;
-    await runJobs(toRun, io.executor, command.jobs, {
+    await runJobs(toRun, cache?.wrap(io.executor) ?? io.executor, command.jobs, {
       started: (i) => progress.started(i),
       progress: (i, fraction) => progress.progress(i, fraction),
       finished: (i, result) => {
@@ -315,6 +329,7 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     return 1;
   }
   progress.close();
+  if (cache !== undefined) io.stderr.write(cache.summary(distinct.length));
 
   if (isAll) {
     const rows = outputs.flatMap((o) => o.scoreboard);

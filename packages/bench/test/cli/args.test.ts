@@ -67,6 +67,9 @@ describe('options', () => {
       'vegas',
       'envoy-gradient',
       'sre-throttle',
+      'failsafe-limiter',
+      'failsafe-throttler',
+      'brpc-auto',
     ]);
     expect(pick('levee,Libraries')).toEqual([
       'levee',
@@ -77,7 +80,7 @@ describe('options', () => {
     ]);
     expect(pick('published,peers')).toEqual(CANDIDATES.map((c) => c.key));
     expect(pick('all')).toEqual(CANDIDATES.map((c) => c.key));
-    expect(new Set(CANDIDATE_GROUPS.peers).size).toBe(9);
+    expect(new Set(CANDIDATE_GROUPS.peers).size).toBe(12);
   });
 
   it('parses the common options', () => {
