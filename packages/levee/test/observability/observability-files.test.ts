@@ -38,10 +38,12 @@ function exportedMetrics(): Map<string, Exported> {
     const values = new Map<string, Set<string>>();
     for (const l of spec.labels) values.set(l.prom, new Set());
     // Every value a label can take: the table emits all of them for every
-    // instance (states, decisions, outcomes, all transitions, with 0s),
-    // except `limit`, which has no label of its own.
+    // instance (the four states, both decisions, the three outcomes, every
+    // known transition, with 0 until they happen).
     spec.read(entry!, (_value, ...labelValues) => {
-      spec.labels.forEach((l, i) => values.get(l.prom)!.add(labelValues[i]!));
+      spec.labels.forEach((l, i) => {
+        values.get(l.prom)!.add(labelValues[i]!);
+      });
     });
     out.set(`levee_${spec.prom}`, {
       counter: spec.kind === 'counter',
@@ -158,6 +160,8 @@ interface Panel {
   targets?: Target[];
 }
 
+/** Grafana's reference to the data-source variable (a Grafana placeholder, not a JS template). */
+const DATASOURCE = ['$', '{datasource}'].join('');
 const panels = dashboard.panels as Panel[];
 const queryPanels = panels.filter((p) => p.type !== 'row');
 
@@ -186,7 +190,7 @@ describe('observability/grafana-dashboard.json', () => {
       expect(p.gridPos.w * p.gridPos.h, p.title).toBeGreaterThan(0);
     }
     for (const p of queryPanels) {
-      expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: DATASOURCE });
       expect(p.targets!.length, p.title).toBeGreaterThan(0);
       expect(new Set(p.targets!.map((t) => t.refId)).size, p.title).toBe(p.targets!.length);
       for (const t of p.targets!) expect(t.datasource, p.title).toEqual(p.datasource);
