@@ -123,8 +123,9 @@ function settle(permit: Permit, outcome: FetchOutcome): void {
  * const res = await fetch('https://api.example.com/v1/items'); // may reject with CircuitOpenError
  * ```
  *
- * - Shed requests reject with {@link CircuitOpenError} before anything is
- *   sent (no connection, no DNS lookup).
+ * - Shed requests reject with {@link CircuitOpenError} itself before anything
+ *   is sent (no connection, no DNS lookup): unlike undici's interceptor under
+ *   `fetch`, there is no `TypeError: fetch failed` around it.
  * - Each admitted request gets `AbortSignal.timeout(slo.timeoutMs)`, combined
  *   with the caller's signal by `AbortSignal.any`; as with a plain
  *   `fetch(url, { signal })`, the deadline also covers reading the body.
