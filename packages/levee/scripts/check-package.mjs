@@ -170,23 +170,17 @@ function main() {
     ...modules.flatMap((m) => [`dist/${m}.js`, `dist/${m}.d.ts`]),
     ...assets.map((a) => `dist/${a}`),
   ]);
-  // Transitional: while the built dashboard loader still reads its page
-  // files from ../../src/observability/dashboard/ (rather than from
-  // ./dashboard/ beside itself), they must ship there as well. Once it reads
-  // them beside itself, shipping them under src/ is an error.
-  const loader = files.get('dist/observability/dashboard.js')?.toString('utf8') ?? '';
-  const readsSrc = loader.includes("'../../src/observability/dashboard/'");
-  const srcAssets = assets.filter((a) => a.startsWith('observability/dashboard/'));
-  if (readsSrc) for (const a of srcAssets) required.add(`src/${a}`);
+  // The Grafana dashboard and alert rules next to the metrics.
+  for (const f of listFiles(join(pkgDir, 'observability'))) required.add(`observability/${f}`);
   const missing = [...required].filter((f) => !files.has(f));
   check(
     missing.length === 0,
-    `ships every export target, module, declaration and asset, README, LICENSE, CHANGELOG${missing.length ? `; missing: ${missing.join(', ')}` : ''}`,
+    `ships every export target, module, declaration and asset, the observability files, README, LICENSE, CHANGELOG${missing.length ? `; missing: ${missing.join(', ')}` : ''}`,
   );
   const extra = paths.filter((f) => !required.has(f));
   check(
     extra.length === 0,
-    `ships nothing else (no src/*.ts, maps, tests, benchmarks, scripts, tsconfig)${extra.length ? `; unexpected: ${extra.join(', ')}${!readsSrc && extra.some((f) => f.startsWith('src/')) ? ' (the dashboard loader no longer reads src/: remove these from "files" in package.json)' : ''}` : ''}`,
+    `ships nothing else (no src/*.ts, maps, tests, benchmarks, scripts, tsconfig)${extra.length ? `; unexpected: ${extra.join(', ')}` : ''}`,
   );
   const mapped = paths.filter(
     (f) => /\.(js|ts)$/.test(f) && files.get(f).includes('sourceMappingURL='),

@@ -510,13 +510,13 @@ function sha256(text: string): string {
 
 // ---------------------------------------------------------------------------
 // The page: its script and style are real files, dashboard/page.js and
-// dashboard/page.css beside this module's source, inlined into the HTML and
-// allowed by their hashes. The URL below names them both from src/ (tests)
-// and from dist/ (the built package): the two folders sit at the same depth
-// and the package ships src/.
+// dashboard/page.css beside this module, inlined into the HTML and allowed by
+// their hashes. They sit beside it both in src/ (tests) and in dist/ (the
+// build copies them there: packages/levee/scripts/copy-assets.mjs), so the
+// package ships dist/ only.
 // ---------------------------------------------------------------------------
 
-const ASSETS = new URL('../../src/observability/dashboard/', import.meta.url);
+const ASSETS = new URL('./dashboard/', import.meta.url);
 
 interface Assets {
   readonly script: string;
