@@ -3,7 +3,7 @@
 //
 //   npx tsc -b packages/bench && node packages/bench/scripts/bench-rng.mjs [millions]
 import { cpuUsage } from 'node:process';
-import { GoRand } from '../dist/index.js';
+import { GoRand } from '../dist/sim/rng/go-rand.js';
 
 const n = Math.round((Number(process.argv[2]) || 20) * 1e6);
 const g = GoRand.seeded(20241225);

@@ -40,7 +40,7 @@ const Y_MAX = 2000;
 if (!isMainThread) {
   // Worker: one traced run.
   const { runClosedLoop } = await import('../dist/sim/orchestrator/closed-loop.js');
-  const { TraceRecorder, traceTransferList } = await import('../dist/report/index.js');
+  const { TraceRecorder, traceTransferList } = await import('../dist/suites/closed-loop/trace.js');
   const { createCandidate } = await import('../dist/candidates/registry.js');
   const { cyberMonday } = await import('../dist/sim/workload/cyber-monday.js');
   const recorder = new TraceRecorder();
@@ -69,7 +69,7 @@ async function main() {
 
   try {
     if (reportPath === undefined) {
-      const { renderReport } = await import('../dist/report/index.js');
+      const { renderReport } = await import('../dist/report/page.js');
       const t0 = Date.now();
       process.stderr.write(
         'simulating the 28-hour reference run of Levee and Static-Peak (traced)...\n',

@@ -13,9 +13,9 @@
 // Defaults: levee, the full 28-hour workload (about 30-40 s a run), 2 rounds.
 import { execFile } from 'node:child_process';
 import { createCandidate } from '../dist/candidates/registry.js';
-import { TraceRecorder } from '../dist/report/trace.js';
 import { runClosedLoop } from '../dist/sim/orchestrator/closed-loop.js';
 import { cyberMonday } from '../dist/sim/workload/cyber-monday.js';
+import { TraceRecorder } from '../dist/suites/closed-loop/trace.js';
 
 const args = process.argv.slice(2);
 let name = 'levee';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Full end-to-end known answers for the arrival streams over the whole
-// Cyber Monday workload with seed 20241225 (BENCHMARKS.md §2.3, §5.2, A.5),
+// Cyber Monday workload with seed 20241225 (docs/BENCHMARKS.md §2.3, §5.2, A.5),
 // with timings. Runs against the built package:
 //
 //   npx tsc -b packages/bench && node packages/bench/scripts/verify-arrivals.mjs
@@ -10,7 +10,9 @@
 // and the open-loop event stream with its completion heap (56,525,160 starts,
 // as many completions, time never going backwards). Exit code 1 on mismatch.
 import { cpuUsage } from 'node:process';
-import { cyberMonday, Dispatcher, OpenLoopGenerator, OpenLoopStream } from '../dist/index.js';
+import { Dispatcher } from '../dist/sim/arrivals/dispatcher.js';
+import { OpenLoopGenerator, OpenLoopStream } from '../dist/sim/arrivals/open-loop-stream.js';
+import { cyberMonday } from '../dist/sim/workload/cyber-monday.js';
 
 const SEED = 20241225;
 let failed = false;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the mesh simulator against the published 30-minute results of
-// BENCHMARKS.md §6.7 (upstream bf42c22): every cell of the table (Allowed,
+// docs/BENCHMARKS.md §6.7 (upstream bf42c22): every cell of the table (Allowed,
 // Blocked, Success, Failures, MeshDelta as printed), the per-node crash
 // counts, and the per-entry Deltas where published. A few seconds to ~20 s
 // per governor, so not part of CI (the tests pin the short A–B run instead).

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the open-loop "prescient" suite against the published table of
-// BENCHMARKS.md §4.4 (Cyber Monday, seed 20241225, SLO 0.90 / 1,500 ms), one
+// docs/BENCHMARKS.md §4.4 (Cyber Monday, seed 20241225, SLO 0.90 / 1,500 ms), one
 // full 28-hour run per candidate, one after the other (20-40 s each). Runs
 // against the built package:
 //
@@ -18,10 +18,10 @@ import {
   formatPrescientTable,
   formatPublishedTable,
   prescientRows,
-  publishedPrescientRow,
-  runPrescientJob,
-  UPSTREAM_PHASE_NS,
-} from '../dist/suites/prescient/index.js';
+} from '../dist/suites/prescient/format.js';
+import { UPSTREAM_PHASE_NS } from '../dist/suites/prescient/penalty.js';
+import { publishedPrescientRow } from '../dist/suites/prescient/published.js';
+import { runPrescientJob } from '../dist/suites/prescient/runner.js';
 
 const SEED = 20241225;
 const SLO = { successRate: 0.9, timeoutMs: 1500 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the closed-loop simulator against the published 28-hour reference rows
-// of BENCHMARKS.md §5.7 (No-CB, Static-BAU, Static-Peak; breaker table and
+// of docs/BENCHMARKS.md §5.7 (No-CB, Static-BAU, Static-Peak; breaker table and
 // backend table). Slow (tens of seconds per candidate), so not part of CI.
 //
 //   npx tsc -b packages/bench && node packages/bench/scripts/verify-reference.mjs [no-cb|static-bau|static-peak ...]

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the closed-loop suites against every published figure of
-// BENCHMARKS.md §5.7: the reference run (P1, all four rows, both tables), load
+// docs/BENCHMARKS.md §5.7: the reference run (P1, all four rows, both tables), load
 // variation (P2), cooperation (P3, all rows + backend rows), SLO sweep (P4)
 // and queue-depth sweep (P5, with crash counts). Full 28-hour runs: slow
 // (about 25-50 s of one core per simulation), so not part of CI; run one suite

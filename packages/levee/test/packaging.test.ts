@@ -134,9 +134,66 @@ describe('packaging', () => {
         expect(files.has(target.replace(/^\.\//, '')), target).toBe(true);
       }
     }
+    // The build copies the dashboard's page files beside the built module.
     for (const asset of ['page.js', 'page.css']) {
-      expect(files.has(`src/observability/dashboard/${asset}`), asset).toBe(true);
+      expect(files.has(`dist/observability/dashboard/${asset}`), asset).toBe(true);
     }
-    expect([...files].filter((f) => f.startsWith('test/') || f.startsWith('bench/'))).toEqual([]);
+    expect(files.has('README.md') && files.has('LICENSE')).toBe(true);
+    // No sources, maps, tests, benchmarks, scripts or configuration; the
+    // packed tarball itself is checked by scripts/check-package.mjs.
+    const unwanted = [...files].filter(
+      (f) =>
+        /\.(ts|map|tsbuildinfo)$/.test(f.replace(/\.d\.ts$/, '.js')) ||
+        /^(test|bench|scripts)\//.test(f) ||
+        /^tsconfig/.test(f),
+    );
+    expect(unwanted).toEqual([]);
+  });
+
+  it('ships the repository licence and builds no maps', () => {
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toBe(
+      readFileSync(join(root, '..', '..', 'LICENSE'), 'utf8'),
+    );
+    const tsconfig = readFileSync(join(root, 'tsconfig.json'), 'utf8');
+    expect(tsconfig).toMatch(/"sourceMap": false/);
+    expect(tsconfig).toMatch(/"declarationMap": false/);
+  });
+
+  it('documents every subpath export in the API reference (typedoc.json)', () => {
+    const typedoc = JSON.parse(readFileSync(join(root, '..', '..', 'typedoc.json'), 'utf8')) as {
+      entryPoints: string[];
+      treatWarningsAsErrors: boolean;
+    };
+    expect([...typedoc.entryPoints].sort()).toEqual(
+      Object.values(SUBPATHS)
+        .map((source) => `packages/levee/src/${source}`)
+        .sort(),
+    );
+    expect(typedoc.treatWarningsAsErrors).toBe(true);
+  });
+
+  it('names one repository everywhere, and the README links nowhere outside the package', () => {
+    const meta = pkg as unknown as {
+      repository: { type: string; url: string; directory: string };
+      homepage: string;
+      bugs: { url: string };
+    };
+    const base = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(
+      meta.repository.url,
+    )?.[1];
+    expect(base, meta.repository.url).toBeDefined();
+    expect(meta.repository.directory).toBe('packages/levee');
+    expect(meta.homepage).toBe(`${base}/tree/main/packages/levee#readme`);
+    expect(meta.bugs.url).toBe(`${base}/issues`);
+    const docs = ['README.md', '../../CONTRIBUTING.md', '../../SECURITY.md'].map((f) =>
+      readFileSync(join(root, f), 'utf8'),
+    );
+    for (const text of docs) {
+      for (const [url] of text.matchAll(/https:\/\/github\.com\/[\w.-]+\/[\w.-]+/g)) {
+        expect(url).toBe(base);
+      }
+    }
+    const readme = docs[0]!;
+    expect([...readme.matchAll(/\]\((\.\.\/[^)]*)\)/g)].map((m) => m[1])).toEqual([]);
   });
 });

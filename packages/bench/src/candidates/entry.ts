@@ -29,7 +29,8 @@ export interface CandidateOptions {
  *   two static breakers), every suite's default;
  * - `libraries`: real npm breakers on simulated time (opossum, cockatiel);
  * - `limiters`: reference adaptive limiters written from their published
- *   descriptions (Gradient2, AIMD, Vegas, Envoy's gradient, the SRE throttle).
+ *   descriptions (Gradient2, AIMD, Vegas, Envoy's gradient, the SRE throttle,
+ *   failsafe-go's limiter and throttler, brpc's auto limiter).
  *
  * `libraries` and `limiters` together are the peers: opt-in on the command
  * line, and usable as mesh governors.

@@ -1,5 +1,5 @@
 /**
- * No breaker (BENCHMARKS.md §3.2): admits everything, always reports CLOSED,
+ * No breaker (docs/BENCHMARKS.md §3.2): admits everything, always reports CLOSED,
  * ignores outcomes. The negative control of the closed-loop suites.
  */
 import type { Candidate, CandidateState } from './candidate.js';

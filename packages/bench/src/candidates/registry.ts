@@ -19,8 +19,11 @@ import {
 import { LEVEE_ENTRIES } from './levee.js';
 import { NO_CB_ENTRIES } from './no-cb.js';
 import { AIMD_ENTRIES } from './peers/aimd.js';
+import { BRPC_AUTO_ENTRIES } from './peers/brpc-auto.js';
 import { COCKATIEL_ENTRIES } from './peers/cockatiel.js';
 import { ENVOY_GRADIENT_ENTRIES } from './peers/envoy-gradient.js';
+import { FAILSAFE_LIMITER_ENTRIES } from './peers/failsafe-limiter.js';
+import { FAILSAFE_THROTTLER_ENTRIES } from './peers/failsafe-throttler.js';
 import { GRADIENT2_ENTRIES } from './peers/gradient2.js';
 import { OPOSSUM_ENTRIES } from './peers/opossum.js';
 import { SRE_THROTTLE_ENTRIES } from './peers/sre-throttle.js';
@@ -42,6 +45,9 @@ const ENTRIES = [
   ...VEGAS_ENTRIES,
   ...ENVOY_GRADIENT_ENTRIES,
   ...SRE_THROTTLE_ENTRIES,
+  ...FAILSAFE_LIMITER_ENTRIES,
+  ...FAILSAFE_THROTTLER_ENTRIES,
+  ...BRPC_AUTO_ENTRIES,
 ] as const satisfies readonly CandidateEntry[];
 checkEntries(ENTRIES);
 

@@ -1,5 +1,5 @@
 /**
- * The static competitor breaker (BENCHMARKS.md §3.1): a classic three-state
+ * The static competitor breaker (docs/BENCHMARKS.md §3.1): a classic three-state
  * consecutive-count breaker driven only by the timestamps it is given.
  *
  * - CLOSED admits everything. A failure counts a consecutive failure; a success

@@ -1,26 +1,39 @@
 /**
  * Command-line parsing and validation for `levee-bench <suite> [options]`.
  *
- * Every suite accepts only the options it lists (`Suite.options`); each value
- * is checked here, and `--workload` / `--backend` files are read and
- * validated, so a bad command line is rejected (`UsageError`, exit 2) before
- * any simulation starts.
+ * Every suite accepts only the options it lists (`Suite.options`): the
+ * shared ones, parsed and documented here, and its own, which it declares
+ * with their flag, help and parser. Each value is checked, and `--workload` /
+ * `--backend` files are read and validated, so a bad command line is
+ * rejected (`UsageError`, exit 2) before any simulation starts. The help
+ * texts are in help.ts.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendConfig } from '../sim/backend/backend-config.js';
-import {
-  BACKEND_PARAMETERS,
-  BackendFileError,
-  loadBackendFile,
-} from '../sim/backend/backend-file.js';
+import { BackendFileError, loadBackendFile } from '../sim/backend/backend-file.js';
 import { BENCH_SEED, cyberMonday } from '../sim/workload/cyber-monday.js';
 import { loadWorkloadFile } from '../sim/workload/load-file.js';
 import { WorkloadError } from '../sim/workload/load-spec.js';
-import type { AnySuite } from '../suites/index.js';
-import { VARIATIONS } from '../suites/load-variation/suite.js';
-import type { OptionName, SuiteOption, SuiteOptions, WorkloadChoice } from '../suites/suite.js';
+import { decimal, nameList, successRate, unsignedInt } from '../suites/shared/option-values.js';
+import {
+  acceptsShared,
+  OptionValueError,
+  ownOptions,
+  type SuiteOption,
+  type SuiteOptions,
+  type WorkloadChoice,
+} from '../suites/shared/suite.js';
+import {
+  ALL_OPTIONS,
+  allHelp,
+  CLI_OPTION_NAMES,
+  type CliOptionName,
+  type HelpContext,
+  mainHelp,
+  suiteHelp,
+} from './help.js';
 
 export const DEFAULT_SEED = BENCH_SEED;
 
@@ -35,306 +48,46 @@ export interface RunCommand {
   /** Suite name, or `all`. */
   suite: string;
   options: SuiteOptions;
+  /** `all --suites`: the suites to run, or undefined for every one. */
+  suites?: string[];
   /** At most this many simulations at the same time (worker threads). */
   jobs: number;
   /** `--json FILE` (absolute). */
   json?: string;
-  /** `--report FILE` (absolute): the suite's HTML report (src/report/cli-hook.ts). */
+  /** `--report FILE` (absolute): the suite's HTML report (src/report/suite-page.ts). */
   report?: string;
   /** `--out DIR` (absolute). */
   out?: string;
+  /** `--cache DIR` (absolute): the result cache (src/cli/cache.ts). */
+  cache?: string;
+  /** `--no-cache`: no cache, not even `all`'s default one. */
+  noCache?: boolean;
 }
 
 export type ParsedCommand = { kind: 'help'; text: string } | RunCommand;
 
-export interface ParseContext {
-  /** The suites, in `all` order. */
-  suites: readonly AnySuite[];
-  /** Candidate registry keys, in default order, with descriptions for the help. */
-  candidates: ReadonlyArray<{ key: string; description: string }>;
-  /** Group names `--candidates` also accepts, with their members (registry `CANDIDATE_GROUPS`). */
-  candidateGroups?: Readonly<Record<string, readonly string[]>>;
-  /** Default and upper bound for `--jobs` (the number of cores). */
-  maxJobs: number;
+export interface ParseContext extends HelpContext {
   /** Base for relative paths; defaults to the process's directory. */
   cwd?: string;
 }
-
-const PROGRAM = 'levee-bench';
-
-/** Options of `all` (the union of what the suites share). */
-const ALL_OPTIONS: readonly OptionName[] = [
-  'suites',
-  'candidates',
-  'seed',
-  'specs',
-  'workload',
-  'backend',
-  'json',
-  'out',
-  'jobs',
-];
-
-export function mainHelp(suites: readonly AnySuite[]): string {
-  const width = Math.max(...suites.map((s) => s.name.length), 3) + 2;
-  const lines = suites.map((s) => `  ${s.name.padEnd(width)}${s.summary}`);
-  return `Usage: ${PROGRAM} <suite> [options]
-
-Deterministic benchmark suites for @leveejs/levee (virtual time; results depend
-only on the options).
-
-Suites:
-${lines.join('\n')}
-  ${'all'.padEnd(width)}every suite above, identical simulations run once, then a scoreboard
-
-Run "${PROGRAM} <suite> --help" for a suite's model and options.
-`;
-}
-
-interface OptionDoc {
-  flag: string;
-  text: (ctx: ParseContext, suite: AnySuite | undefined) => string;
-}
-
-function defaultOf(suite: AnySuite | undefined, name: OptionName, fallback: string): string {
-  return suite?.defaults?.[name] ?? fallback;
-}
-
-/** The help sentence on candidate groups (empty without groups). */
-function groupsHelp(ctx: ParseContext): string {
-  const groups = ctx.candidateGroups ?? {};
-  const names = Object.keys(groups);
-  if (names.length === 0) return '';
-  // A group that is the union of earlier groups is described by their names.
-  const described = names.map((g, i) => {
-    const members = groups[g] ?? [];
-    const parts = names
-      .slice(0, i)
-      .filter((h) => (groups[h] ?? []).every((m) => members.includes(m)));
-    // Drop a part that the other parts already cover (e.g. peers inside all).
-    for (let j = parts.length - 1; j >= 0; j--) {
-      const others = new Set(parts.filter((_, k) => k !== j).flatMap((h) => groups[h] ?? []));
-      if ((groups[parts[j] as string] ?? []).every((m) => others.has(m))) parts.splice(j, 1);
-    }
-    const covered = new Set(parts.flatMap((h) => groups[h] ?? []));
-    const whole = parts.length > 1 && covered.size === members.length;
-    return `${g} (${whole ? parts.join(' + ') : members.join(', ')})`;
-  });
-  return ` Groups: ${described.join('; ')}.`;
-}
-
-const OPTION_DOCS: Record<OptionName, OptionDoc> = {
-  suites: {
-    flag: '--suites LIST',
-    text: (ctx) =>
-      `Comma-separated suites to run. Known: ${ctx.suites.map((s) => s.name).join(', ')}.
-Default: all of them, in that order.`,
-  },
-  candidates: {
-    flag: '--candidates LIST',
-    text: (ctx, suite) =>
-      `Comma-separated candidates, printed in this order. Known: ${ctx.candidates
-        .map((c) => c.key)
-        .join(', ')}.${groupsHelp(ctx)} Default: ${
-        suite === undefined ? "each suite's own set" : suite.defaultCandidates.join(',')
-      }.`,
-  },
-  variations: {
-    flag: '--variations LIST',
-    text: () =>
-      `Comma-separated variations to run. Known: ${VARIATIONS.map((v) => v.name).join(', ')}.
-Default: all seven.`,
-  },
-  multipliers: {
-    flag: '--multipliers LIST',
-    text: (_ctx, suite) =>
-      `Comma-separated queue-depth multipliers m > 0; depth per replica = trunc(base x m).
-Default: ${defaultOf(suite, 'multipliers', '')}.`,
-  },
-  instances: {
-    flag: '--instances N',
-    text: (_ctx, suite) =>
-      `Breaker instances sharing the backend, 1-10000. Default: ${defaultOf(suite, 'instances', '100')}.`,
-  },
-  seed: {
-    flag: '--seed N',
-    text: (_ctx, suite) =>
-      `Seed of the simulation's random generators, a non-negative integer. Default: ${defaultOf(
-        suite,
-        'seed',
-        String(DEFAULT_SEED),
-      )}.`,
-  },
-  specs: {
-    flag: '--specs RANGE',
-    text: () =>
-      `Spec indices to run, "A-B" (inclusive) or "A". Default: all. With the built-in
-workload (122 specs, 0-121) "0" is the 4 calm hours and "0-7" adds the first
-incident (5 simulated hours). Baselines and worker slots stay those of the full
-workload.`,
-  },
-  workload: {
-    flag: '--workload FILE',
-    text: () =>
-      `JSON workload instead of the built-in Cyber Monday scenario: an array of load
-specs or {"specs": [...]}, each {rpm, errorRate, durationS, p50Ms, p99Ms,
-timeoutMs, baselineErrorRate?}. Baseline errors: baselineErrorRate if given,
-else errorRate for a calm spec (errorRate <= 0.10), else (an incident) the
-next calm spec's baseline (README "Baseline errors").`,
-  },
-  backend: {
-    flag: '--backend FILE',
-    text: () =>
-      `JSON object overriding backend parameters: ${BACKEND_PARAMETERS.join(', ')}.
-Unknown keys and bad values are rejected.`,
-  },
-  slo: {
-    flag: '--slo RATE',
-    text: (_ctx, suite) =>
-      `Target success rate of the SLO given to candidates that take one (Levee),
-strictly between 0 and 1. Default: ${defaultOf(suite, 'slo', '0.90')}. Static breakers and no-cb ignore it.`,
-  },
-  'slo-list': {
-    flag: '--slo LIST',
-    text: (_ctx, suite) =>
-      `Comma-separated SLO success rates, each strictly between 0 and 1.
-Default: ${defaultOf(suite, 'slo-list', '')}.`,
-  },
-  'timeout-ms': {
-    flag: '--timeout-ms MS',
-    text: (_ctx, suite) =>
-      `Latency limit of that SLO in milliseconds (> 0). Default: ${defaultOf(
-        suite,
-        'timeout-ms',
-        '1500',
-      )}. Request timeouts come from the workload and do not change.`,
-  },
-  json: {
-    flag: '--json FILE',
-    text: () =>
-      `Also write the results as JSON to FILE (scores rounded to 2 decimals; no
-timestamps, so identical runs give identical files).`,
-  },
-  out: {
-    flag: '--out DIR',
-    text: (_ctx, suite) =>
-      `Write ${
-        suite === undefined
-          ? "each suite's JSON (DIR/<suite>.json) and files, and the scoreboard (DIR/scoreboard.json),"
-          : `the JSON (DIR/${suite.name}.json) and any other output files`
-      } into DIR (created if missing).`,
-  },
-  jobs: {
-    flag: '--jobs N',
-    text: (ctx) =>
-      `Simulations run at the same time, one worker thread each, 1-${ctx.maxJobs} (the
-number of cores). Default: ${ctx.maxJobs}.`,
-  },
-};
-
-/** Words of `text` in lines of at most `width` characters. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(line);
-  return lines;
-}
-
-const HELP_INDENT = 21;
-const HELP_WIDTH = 79;
-
-function optionsHelp(names: readonly OptionName[], ctx: ParseContext, suite?: AnySuite): string {
-  const out: string[] = [];
-  const pad = ' '.repeat(HELP_INDENT);
-  const entry = (flag: string, text: string): void => {
-    const desc = wrap(text, HELP_WIDTH - HELP_INDENT);
-    const head = `  ${flag}`;
-    if (head.length < HELP_INDENT) out.push(head.padEnd(HELP_INDENT) + (desc[0] ?? ''));
-    else out.push(head, pad + (desc[0] ?? ''));
-    for (const line of desc.slice(1)) out.push(pad + line);
-  };
-  for (const name of names) entry(OPTION_DOCS[name].flag, OPTION_DOCS[name].text(ctx, suite));
-  for (const extra of suite?.extraOptions ?? [])
-    entry(`--${extra.flag} ${extra.value}`, extra.help);
-  if (suite !== undefined) {
-    entry(
-      '--report FILE',
-      'Also write an HTML report to FILE: the tables and per-second charts of every simulation (one self-contained page; `all --out DIR` writes DIR/index.html and DIR/<suite>.html).',
-    );
-  }
-  entry('-h, --help', 'Show this help.');
-  return out.join('\n');
-}
-
-/** Paragraphs (separated by blank lines) re-wrapped at the help width. */
-function paragraphs(text: string): string {
-  return text
-    .split(/\n\s*\n/)
-    .map((p) => wrap(p, HELP_WIDTH).join('\n'))
-    .join('\n\n');
-}
-
-export function suiteHelp(suite: AnySuite, ctx: ParseContext): string {
-  return `Usage: ${PROGRAM} ${suite.name} [options]
-
-${paragraphs(suite.description)}
-
-Options:
-${optionsHelp(suite.options, ctx, suite)}
-
-Progress goes to stderr (bars on a terminal, a few lines per simulation
-otherwise), then the elapsed wall-clock time. Tables go to stdout.
-Exit codes: 0 done, 1 the run failed, 2 bad arguments or files.
-`;
-}
-
-export function allHelp(ctx: ParseContext): string {
-  return `Usage: ${PROGRAM} all [options]
-
-${paragraphs(`Runs every suite (${ctx.suites.map((s) => s.name).join(', ')}) and ends
-with a scoreboard: for each configuration Levee's figure, the best
-competitor's (name and value), the margin, and the published reference next to
-ours (when the run uses the published setup), then the number of
-configurations Levee wins — a configuration is won only if Levee beats every
-competitor in it. Simulations that several suites need (the reference run is
-also the load-variation baseline, SLO 0.90 and queue depth 50; the static
-breakers of the SLO sweep) run once. Suites print their tables as soon as all
-their simulations are done, each with its elapsed time.`)}
-
-Options:
-${optionsHelp(ALL_OPTIONS, ctx)}
-
-Exit codes: 0 done, 1 a run failed, 2 bad arguments or files.
-`;
-}
-
-const UNSIGNED_INT = /^\d+$/;
-const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 function bad(option: string, value: string, why: string): UsageError {
   return new UsageError(`invalid value for --${option}: ${JSON.stringify(value)} (${why})`);
 }
 
-function parseUnsignedInt(option: string, value: string, what: string): number {
-  if (!UNSIGNED_INT.test(value)) throw bad(option, value, `expected ${what}`);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) {
-    throw bad(option, value, `must be at most ${Number.MAX_SAFE_INTEGER}`);
+/**
+ * `parse(raw)`, with its errors as usage errors naming `--flag`: an
+ * `OptionValueError` names the offending text, any other error the whole
+ * value.
+ */
+function parseValue<T>(flag: string, raw: string, parse: (raw: string) => T): T {
+  try {
+    return parse(raw);
+  } catch (err) {
+    if (err instanceof OptionValueError) throw bad(flag, err.value, err.why);
+    if (err instanceof UsageError) throw err;
+    throw bad(flag, raw, err instanceof Error ? err.message : String(err));
   }
-  return n;
-}
-
-function parseDecimal(option: string, value: string, what: string): number {
-  if (!DECIMAL.test(value)) throw bad(option, value, `expected ${what}`);
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw bad(option, value, `expected ${what}`);
-  return n;
 }
 
 export function parseSpecRange(value: string, specCount: number): { first: number; last: number } {
@@ -351,29 +104,6 @@ export function parseSpecRange(value: string, specCount: number): { first: numbe
   return { first, last: end };
 }
 
-/** A comma-separated list of distinct names from `known` (case-insensitive). */
-export function parseNameList(
-  option: string,
-  value: string,
-  known: readonly string[],
-  what: string,
-): string[] {
-  const names = value.split(',').map((s) => s.trim());
-  if (names.some((n) => n === '')) {
-    throw bad(option, value, `empty ${what} name; use a comma-separated list`);
-  }
-  const seen = new Set<string>();
-  return names.map((name) => {
-    const match = known.find((k) => k.toLowerCase() === name.toLowerCase());
-    if (match === undefined) {
-      throw bad(option, value, `unknown ${what} "${name}"; known: ${known.join(', ')}`);
-    }
-    if (seen.has(match)) throw bad(option, value, `"${name}" is listed twice`);
-    seen.add(match);
-    return match;
-  });
-}
-
 /**
  * `--candidates`: names from `known` and names of `groups` (each expanded to
  * its members). A candidate keeps the place of its first mention; a name
@@ -385,29 +115,13 @@ export function parseCandidateList(
   groups: Readonly<Record<string, readonly string[]>> = {},
 ): string[] {
   const groupNames = Object.keys(groups);
-  const tokens = parseNameList('candidates', value, [...known, ...groupNames], 'candidate');
+  const tokens = parseValue('candidates', value, (v) =>
+    nameList(v, [...known, ...groupNames], 'candidate'),
+  );
   const out: string[] = [];
   for (const token of tokens) {
     const members = groups[token];
     for (const m of members ?? [token]) if (!out.includes(m)) out.push(m);
-  }
-  return out;
-}
-
-function parseRate(option: string, text: string, whole: string): number {
-  const rate = parseDecimal(option, text, 'a success rate such as 0.9');
-  if (!(rate > 0 && rate < 1)) throw bad(option, whole, `${text} is not strictly between 0 and 1`);
-  return rate;
-}
-
-function parseNumberList(option: string, value: string, each: (text: string) => number): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((p) => p === '')) throw bad(option, value, 'empty entry in the list');
-  const out = parts.map(each);
-  const seen = new Set<number>();
-  for (const n of out) {
-    if (seen.has(n)) throw bad(option, value, `${n} is listed twice`);
-    seen.add(n);
   }
   return out;
 }
@@ -435,9 +149,6 @@ function checkDirPath(value: string, cwd: string): string {
 const FLAGS = {
   suites: { type: 'string' },
   candidates: { type: 'string' },
-  variations: { type: 'string' },
-  multipliers: { type: 'string' },
-  instances: { type: 'string' },
   seed: { type: 'string' },
   specs: { type: 'string' },
   workload: { type: 'string' },
@@ -448,15 +159,10 @@ const FLAGS = {
   out: { type: 'string' },
   report: { type: 'string' },
   jobs: { type: 'string' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-type FlagName = Exclude<keyof typeof FLAGS, 'help'>;
-
-/** The command-line flag that sets each option (`slo` and `slo-list` share `--slo`). */
-function flagOf(name: OptionName): FlagName {
-  return name === 'slo-list' ? 'slo' : name;
-}
 
 /**
  * Parses `argv` (without the node executable and script). Throws `UsageError`
@@ -474,10 +180,11 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
     throw new UsageError(`unknown suite ${JSON.stringify(command)}; known: ${known.join(', ')}`);
   }
 
-  const extras = suite?.extraOptions ?? [];
+  // Every suite's own flags are known, so one that does not apply is named as such.
+  const allOwn = ctx.suites.flatMap((s) => ownOptions(s));
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(rest, extras);
+    parsed = parseFlags(rest, allOwn);
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
@@ -488,26 +195,35 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   }
-  const accepted = suite === undefined ? ALL_OPTIONS : suite.options;
-  const acceptedFlags = new Set<string>([...accepted.map(flagOf), ...extras.map((e) => e.flag)]);
-  if (suite !== undefined) acceptedFlags.add('report'); // every suite (src/report/cli-hook.ts)
+  const own = suite === undefined ? [] : ownOptions(suite);
+  const shared = new Set<CliOptionName>(
+    suite === undefined
+      ? ALL_OPTIONS
+      : CLI_OPTION_NAMES.filter((name) => name !== 'suites' && acceptsShared(suite, name)),
+  );
+  const acceptedFlags = new Set<string>([...shared, ...own.map((o) => o.flag)]);
+  if (suite !== undefined) acceptedFlags.add('report'); // every suite (src/report/suite-page.ts)
+  acceptedFlags.add('cache').add('no-cache'); // every command (src/cli/cache.ts)
   for (const flag of Object.keys(values)) {
     if (flag !== 'help' && values[flag] !== undefined && !acceptedFlags.has(flag)) {
       throw new UsageError(`option --${flag} does not apply to ${command}`);
     }
   }
   const cwd = ctx.cwd ?? process.cwd();
+  /** The value of a shared option the command accepts (a suite's own `--slo` is not one). */
+  const sharedValue = (name: CliOptionName): string | undefined =>
+    shared.has(name) ? values[name] : undefined;
 
   // Files first: --specs is checked against the workload.
   let workload: WorkloadChoice;
-  if (values.workload !== undefined) {
-    if (values.workload.trim() === '')
-      throw bad('workload', values.workload, 'expected a file name');
+  const workloadFile = sharedValue('workload');
+  if (workloadFile !== undefined) {
+    if (workloadFile.trim() === '') throw bad('workload', workloadFile, 'expected a file name');
     try {
       workload = {
-        name: values.workload,
+        name: workloadFile,
         builtin: false,
-        specs: loadWorkloadFile(resolve(cwd, values.workload)),
+        specs: loadWorkloadFile(resolve(cwd, workloadFile)),
       };
     } catch (err) {
       if (err instanceof WorkloadError) throw new UsageError(err.message);
@@ -518,116 +234,113 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   }
 
   let backend: Partial<BackendConfig> = {};
-  if (values.backend !== undefined) {
-    if (values.backend.trim() === '') throw bad('backend', values.backend, 'expected a file name');
+  const backendFile = sharedValue('backend');
+  if (backendFile !== undefined) {
+    if (backendFile.trim() === '') throw bad('backend', backendFile, 'expected a file name');
     try {
-      backend = loadBackendFile(resolve(cwd, values.backend));
+      backend = loadBackendFile(resolve(cwd, backendFile));
     } catch (err) {
       if (err instanceof BackendFileError) throw new UsageError(err.message);
       throw err;
     }
   }
 
+  const seed = sharedValue('seed');
+  const specs = sharedValue('specs');
   const options: SuiteOptions = {
     seed:
-      values.seed === undefined
+      seed === undefined
         ? DEFAULT_SEED
-        : parseUnsignedInt('seed', values.seed, 'a non-negative integer'),
+        : parseValue('seed', seed, (v) => unsignedInt(v, 'a non-negative integer')),
     workload,
     specs:
-      values.specs === undefined
+      specs === undefined
         ? { first: 0, last: workload.specs.length - 1 }
-        : parseSpecRange(values.specs, workload.specs.length),
+        : parseSpecRange(specs, workload.specs.length),
     backend,
   };
 
-  if (values.suites !== undefined) {
-    options.suites = parseNameList(
-      'suites',
-      values.suites,
-      ctx.suites.map((s) => s.name),
-      'suite',
+  let suites: string[] | undefined;
+  const suiteList = sharedValue('suites');
+  if (suiteList !== undefined) {
+    suites = parseValue('suites', suiteList, (v) =>
+      nameList(
+        v,
+        ctx.suites.map((s) => s.name),
+        'suite',
+      ),
     );
   }
-  if (values.candidates !== undefined) {
+  const candidates = sharedValue('candidates');
+  if (candidates !== undefined) {
     options.candidates = parseCandidateList(
-      values.candidates,
+      candidates,
       ctx.candidates.map((c) => c.key),
       ctx.candidateGroups,
     );
   }
-  if (values.variations !== undefined) {
-    options.variations = parseNameList(
-      'variations',
-      values.variations,
-      VARIATIONS.map((v) => v.name),
-      'variation',
-    );
+  for (const option of own) {
+    const raw = values[option.flag];
+    if (raw === undefined) continue;
+    const value = parseValue(option.flag, raw, (v) => option.parse(v));
+    (options as unknown as Record<string, unknown>)[option.field] = value;
   }
-  if (values.multipliers !== undefined) {
-    const text = values.multipliers;
-    options.multipliers = parseNumberList('multipliers', text, (t) => {
-      const m = parseDecimal('multipliers', t, 'multipliers such as 0.5,1.0,2.0');
-      if (!(m > 0 && m <= 1000)) throw bad('multipliers', text, `${t} is not in (0, 1000]`);
-      return m;
-    });
+  const slo = sharedValue('slo');
+  if (slo !== undefined) {
+    if (slo.includes(',')) throw bad('slo', slo, `${command} takes one success rate`);
+    options.sloRate = parseValue('slo', slo, (v) => successRate(v.trim(), v));
   }
-  if (values.instances !== undefined) {
-    const n = parseUnsignedInt('instances', values.instances, 'a positive integer');
-    if (n < 1 || n > 10000) throw bad('instances', values.instances, 'must be between 1 and 10000');
-    options.instances = n;
-  }
-  if (values.slo !== undefined) {
-    const text = values.slo;
-    if (accepted.includes('slo-list')) {
-      options.sloRates = parseNumberList('slo', text, (t) => parseRate('slo', t, text));
-    } else {
-      if (text.includes(',')) throw bad('slo', text, `${command} takes one success rate`);
-      options.sloRates = [parseRate('slo', text.trim(), text)];
+  const timeout = sharedValue('timeout-ms');
+  if (timeout !== undefined) {
+    const ms = parseValue('timeout-ms', timeout, (v) => decimal(v, 'milliseconds such as 1500'));
+    if (!(ms > 0)) throw bad('timeout-ms', timeout, 'must be greater than 0');
+    if (Math.round(ms * 1e6) < 1) {
+      throw bad('timeout-ms', timeout, 'must be at least 0.000001 (1 ns)');
     }
-  }
-  if (values['timeout-ms'] !== undefined) {
-    const text = values['timeout-ms'];
-    const ms = parseDecimal('timeout-ms', text, 'milliseconds such as 1500');
-    if (!(ms > 0)) throw bad('timeout-ms', text, 'must be greater than 0');
-    if (Math.round(ms * 1e6) < 1) throw bad('timeout-ms', text, 'must be at least 0.000001 (1 ns)');
-    if (ms > 86_400_000) throw bad('timeout-ms', text, 'must be at most 86400000 (one day)');
+    if (ms > 86_400_000) throw bad('timeout-ms', timeout, 'must be at most 86400000 (one day)');
     options.sloTimeoutMs = ms;
   }
 
-  for (const extra of extras) {
-    const raw = values[extra.flag];
-    if (raw === undefined) continue;
-    let value: unknown;
-    try {
-      value = extra.parse(raw);
-    } catch (err) {
-      throw bad(extra.flag, raw, err instanceof Error ? err.message : String(err));
-    }
-    (options as unknown as Record<string, unknown>)[extra.field] = value;
-  }
-
   let jobs = ctx.maxJobs;
-  if (values.jobs !== undefined) {
-    jobs = parseUnsignedInt('jobs', values.jobs, 'a positive integer');
+  const jobsValue = sharedValue('jobs');
+  if (jobsValue !== undefined) {
+    jobs = parseValue('jobs', jobsValue, (v) => unsignedInt(v, 'a positive integer'));
     if (jobs < 1 || jobs > ctx.maxJobs) {
-      throw bad('jobs', values.jobs, `must be between 1 and ${ctx.maxJobs} (the number of cores)`);
+      throw bad('jobs', jobsValue, `must be between 1 and ${ctx.maxJobs} (the number of cores)`);
     }
   }
 
   const run: RunCommand = { kind: 'run', suite: command, options, jobs };
-  if (values.json !== undefined) run.json = checkFilePath('json', values.json, cwd);
-  if (values.out !== undefined) run.out = checkDirPath(values.out, cwd);
+  if (suites !== undefined) run.suites = suites;
+  const json = sharedValue('json');
+  const out = sharedValue('out');
+  if (json !== undefined) run.json = checkFilePath('json', json, cwd);
+  if (out !== undefined) run.out = checkDirPath(out, cwd);
   if (values.report !== undefined) run.report = checkFilePath('report', values.report, cwd);
+  const cache = values.cache;
+  if (cache !== undefined) {
+    if (values['no-cache'] === true) {
+      throw new UsageError('options --cache and --no-cache cannot be used together');
+    }
+    if (cache.trim() === '') throw bad('cache', cache, 'expected a directory name');
+    run.cache = resolve(cwd, cache);
+    if (existsSync(run.cache) && !statSync(run.cache).isDirectory()) {
+      throw bad('cache', cache, 'exists and is not a directory');
+    }
+  }
+  if (values['no-cache'] === true) run.noCache = true;
   return run;
 }
 
-function parseFlags(args: string[], extras: readonly SuiteOption[]) {
+function parseFlags(args: string[], own: readonly SuiteOption[]) {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...FLAGS };
-  for (const extra of extras) options[extra.flag] = { type: 'string' };
+  for (const option of own) options[option.flag] = { type: 'string' };
   const parsed = parseArgs({ args, strict: true, allowPositionals: true, options });
   return {
-    values: parsed.values as Record<string, string | undefined> & { help?: boolean },
+    values: parsed.values as Record<string, string | undefined> & {
+      help?: boolean;
+      'no-cache'?: boolean;
+    },
     positionals: parsed.positionals,
   };
 }

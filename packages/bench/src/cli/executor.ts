@@ -2,11 +2,12 @@
  * Running jobs: in worker threads (the CLI's default, one job per thread) or
  * in-process (tests), and a scheduler that keeps at most N of them running and
  * returns the results in the order the jobs were given. Any suite's job runs
- * here: the worker looks its `runner` up in `RUNNERS` (src/suites/runners.ts).
+ * here: the worker looks its `runner` up in `RUNNERS` (src/suites/index.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { runJobInline } from '../suites/runners.js';
-import type { Job, ProgressListener } from '../suites/suite.js';
+import type { ChartTrace } from '../report/layout.js';
+import { runJobInline } from '../suites/index.js';
+import type { Job, ProgressListener, TracedResult } from '../suites/shared/suite.js';
 
 /** Messages a job worker posts to its parent. */
 export type WorkerMessage =
@@ -17,6 +18,8 @@ export type WorkerMessage =
 export interface WorkerJob {
   runner: string;
   params: unknown;
+  /** Also record the run's trace (see `Job.trace`). */
+  trace?: boolean;
 }
 
 /**
@@ -41,6 +44,7 @@ export function workerExecutor(workerUrl: URL = DEFAULT_WORKER_URL): JobExecutor
         return;
       }
       const data: WorkerJob = { runner: job.runner, params: job.params };
+      if (job.trace === true) data.trace = true;
       const worker = new Worker(workerUrl, { workerData: data });
       let settled = false;
       const settle = (fn: () => void): void => {
@@ -136,4 +140,17 @@ export async function runJobs(
     if (!d) throw new Error(`job ${i} produced no result`);
   });
   return results;
+}
+
+function isTraced(result: unknown): result is TracedResult {
+  return (
+    typeof result === 'object' && result !== null && 'tracedResult' in result && 'trace' in result
+  );
+}
+
+/** The plain result (what the suite's `reduce` expects) and the trace, if the job recorded one. */
+export function splitTraced(result: unknown): { result: unknown; trace: ChartTrace | undefined } {
+  return isTraced(result)
+    ? { result: result.tracedResult, trace: result.trace }
+    : { result, trace: undefined };
 }

@@ -13,15 +13,21 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CANDIDATE_GROUPS, CANDIDATES } from '../candidates/registry.js';
-import { reportIndexHtml, splitTraced, suiteReportHtml, withTraces } from '../report/cli-hook.js';
 import type { ChartTrace } from '../report/layout.js';
+import { reportIndexHtml, suiteReportHtml } from '../report/suite-page.js';
 import { type AnySuite, SUITES } from '../suites/index.js';
-import { formatScoreboard, scoreboardJson } from '../suites/scoreboard.js';
-import type { Job, ScoreboardRow, SuiteOptions } from '../suites/suite.js';
+import { formatScoreboard, scoreboardJson } from '../suites/shared/scoreboard.js';
+import {
+  acceptsShared,
+  type Job,
+  type ScoreboardRow,
+  type SuiteOptions,
+  type SuiteOutput,
+} from '../suites/shared/suite.js';
 import { parseCommandLine, type RunCommand, UsageError } from './args.js';
-import { type JobExecutor, runJobs, workerExecutor } from './executor.js';
-import { formatDuration } from './format.js';
-import { createProgressReporter, type ProgressStream } from './progress.js';
+import { defaultCacheDir, resultCacheFor } from './cache.js';
+import { type JobExecutor, runJobs, splitTraced, workerExecutor } from './executor.js';
+import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 
 export interface CliEnvironment {
   stdout: { write(text: string): unknown };
@@ -39,6 +45,12 @@ export interface CliEnvironment {
   mkdir: (path: string) => void;
   /** The suites (tests may substitute their own). */
   suites: readonly AnySuite[];
+  /**
+   * Where `all` caches results without `--cache` (src/cli/cache.ts); undefined:
+   * no default cache. Default: the user's cache folder when the real suites run
+   * in worker threads, none when a caller substitutes the executor or the suites.
+   */
+  defaultCacheDir?: string | undefined;
 }
 
 /** `env` completed with the real process, clock, cores, suites and worker threads. */
@@ -53,6 +65,12 @@ export function resolveEnvironment(env: Partial<CliEnvironment> = {}): CliEnviro
     writeFile: env.writeFile ?? ((path, text) => writeFileSync(path, text)),
     mkdir: env.mkdir ?? ((path) => mkdirSync(path, { recursive: true })),
     suites: env.suites ?? SUITES,
+    defaultCacheDir:
+      'defaultCacheDir' in env
+        ? env.defaultCacheDir
+        : env.executor === undefined && env.suites === undefined
+          ? defaultCacheDir()
+          : undefined,
   };
 }
 
@@ -99,9 +117,11 @@ export async function main(
 }
 
 /** One suite's share of a run. */
-interface Plan {
+interface SuiteRun {
   suite: AnySuite;
   options: SuiteOptions;
+  /** What the suite planned (handed back to its `reduce`). */
+  plan: unknown;
   jobs: Job[];
   /** Index into the distinct jobs, per job of the suite. */
   indices: number[];
@@ -117,15 +137,25 @@ function jobKey(job: Job): string {
 /** The options a suite sees: `all` passes only the options the suite accepts. */
 function optionsFor(suite: AnySuite, command: RunCommand): SuiteOptions {
   const options: SuiteOptions = { ...command.options };
-  delete options.suites;
-  if (!suite.options.includes('candidates')) delete options.candidates;
+  if (!acceptsShared(suite, 'candidates')) delete options.candidates;
   return options;
+}
+
+/** The configuration shown at the top of a suite's report page: its JSON's, else the run's basics. */
+function pageConfig(options: SuiteOptions, output: SuiteOutput): unknown {
+  const json = output.json as { config?: unknown } | null;
+  if (json !== null && typeof json === 'object' && json.config !== undefined) return json.config;
+  return {
+    workload: options.workload.name,
+    specs: `${options.specs.first}-${options.specs.last}`,
+    seed: options.seed,
+  };
 }
 
 async function runCommand(command: RunCommand, io: CliEnvironment): Promise<number> {
   const isAll = command.suite === 'all';
   const suites = isAll
-    ? (command.options.suites ?? io.suites.map((s) => s.name)).map(
+    ? (command.suites ?? io.suites.map((s) => s.name)).map(
         (name) => io.suites.find((s) => s.name === name)!,
       )
     : [io.suites.find((s) => s.name === command.suite)!];
@@ -133,12 +163,14 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
   // Plan every suite and merge identical simulations, before anything runs.
   const distinct: Job[] = [];
   const byKey = new Map<string, number>();
-  const plans: Plan[] = [];
+  const parts: SuiteRun[] = [];
   for (const suite of suites) {
     const options = optionsFor(suite, command);
+    let plan: unknown;
     let jobs: Job[];
     try {
-      jobs = suite.jobs(options);
+      plan = suite.plan(options);
+      jobs = suite.jobs(plan);
     } catch (err) {
       io.stderr.write(`${PROGRAM}: ${suite.name}: ${errorMessage(err)}\n`);
       return 2;
@@ -164,9 +196,10 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
       byKey.set(jobKey(fresh[i]!), distinct.length);
       distinct.push(fresh[i]!);
     }
-    plans.push({
+    parts.push({
       suite,
       options,
+      plan,
       jobs,
       indices: indices.map((i) => (i < 0 ? placed.get(i)! : i)),
       own,
@@ -182,11 +215,11 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     }
   }
 
-  const requested = plans.reduce((n, p) => n + p.jobs.length, 0);
+  const requested = parts.reduce((n, p) => n + p.jobs.length, 0);
   const lanes = Math.min(command.jobs, Math.max(1, distinct.length));
   const o = command.options;
   // The mesh has its own topology and scenario: no workload to name.
-  const workload = plans.some((p) => p.suite.options.includes('workload'))
+  const workload = parts.some((p) => acceptsShared(p.suite, 'workload'))
     ? `workload ${o.workload.name}, specs ${o.specs.first}-${o.specs.last} ` +
       `(${o.specs.last - o.specs.first + 1} of ${o.workload.specs.length}), `
     : '';
@@ -205,6 +238,7 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     command.suite,
   );
   const results = new Array<unknown>(distinct.length);
+  const cache = resultCacheFor(command, io.defaultCacheDir);
   // HTML reports (--report FILE, or all --out DIR): the jobs also record traces.
   const reporting = isAll ? command.out !== undefined : command.report !== undefined;
   const traces = new Array<ChartTrace | undefined>(distinct.length);
@@ -215,28 +249,28 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
   let emitted = 0;
   let writeFailure: string | undefined;
 
-  const emit = (plan: Plan): void => {
-    const out = plan.suite.reduce(
-      plan.options,
-      plan.indices.map((i) => results[i]),
+  const emit = (part: SuiteRun): void => {
+    const out = part.suite.reduce(
+      part.plan,
+      part.indices.map((i) => results[i]),
     );
     outputs.push({ json: out.json, scoreboard: out.scoreboard });
-    if (isAll) io.stdout.write(`== ${plan.suite.name} ==\n\n`);
+    if (isAll) io.stdout.write(`== ${part.suite.name} ==\n\n`);
     io.stdout.write(out.text);
     if (isAll) io.stdout.write('\n');
-    const compute = plan.own.reduce((s, i) => s + progress.elapsed(i), 0);
-    const last = Math.max(start, ...plan.indices.map((i) => finishedAt[i]!));
-    const reused = plan.jobs.length - plan.own.length;
+    const compute = part.own.reduce((s, i) => s + progress.elapsed(i), 0);
+    const last = Math.max(start, ...part.indices.map((i) => finishedAt[i]!));
+    const reused = part.jobs.length - part.own.length;
     const timing =
-      `${plan.suite.name}: ${plan.jobs.length} simulation(s)` +
-      `${reused > 0 ? ` (${plan.own.length} run here, ${reused} reused)` : ''}, ` +
+      `${part.suite.name}: ${part.jobs.length} simulation(s)` +
+      `${reused > 0 ? ` (${part.own.length} run here, ${reused} reused)` : ''}, ` +
       `${(compute / 1000).toFixed(1)} s of compute, ` +
       `${isAll ? 'finished' : 'took'} ${formatDuration(last - start)}${isAll ? ' after the start' : ''}`;
     timings.push(timing);
     progress.note(timing);
     if (command.out !== undefined) {
       const files = [
-        { name: `${plan.suite.name}.json`, content: jsonText(out.json) },
+        { name: `${part.suite.name}.json`, content: jsonText(out.json) },
         ...(out.files ?? []),
       ];
       for (const f of files) write(join(command.out, f.name), f.content);
@@ -244,14 +278,15 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     if (command.json !== undefined && !isAll) write(command.json, jsonText(out.json));
     if (reporting) {
       const html = suiteReportHtml({
-        suite: plan.suite,
-        options: plan.options,
-        jobs: plan.jobs,
-        results: plan.indices.map((i) => results[i]),
-        traces: plan.indices.map((i) => traces[i]),
-        output: out,
+        suite: part.suite,
+        config: pageConfig(part.options, out),
+        text: out.text,
+        jobs: part.jobs,
+        results: part.indices.map((i) => results[i]),
+        traces: part.indices.map((i) => traces[i]),
+        clockStartS: part.suite.clockStartS?.(part.plan),
       });
-      if (isAll) write(join(command.out!, `${plan.suite.name}.html`), html);
+      if (isAll) write(join(command.out!, `${part.suite.name}.html`), html);
       else write(command.report!, html);
     }
   };
@@ -266,15 +301,16 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
   };
 
   const emitReady = (): void => {
-    while (emitted < plans.length && plans[emitted]!.indices.every((i) => finished[i])) {
-      emit(plans[emitted]!);
+    while (emitted < parts.length && parts[emitted]!.indices.every((i) => finished[i])) {
+      emit(parts[emitted]!);
       emitted++;
     }
   };
 
   try {
     emitReady(); // suites without jobs
-    await runJobs(reporting ? withTraces(distinct) : distinct, io.executor, command.jobs, {
+    const toRun = reporting ? distinct.map((job) => ({ ...job, trace: true })) : distinct;
+    await runJobs(toRun, cache?.wrap(io.executor) ?? io.executor, command.jobs, {
       started: (i) => progress.started(i),
       progress: (i, fraction) => progress.progress(i, fraction),
       finished: (i, result) => {
@@ -293,6 +329,7 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     return 1;
   }
   progress.close();
+  if (cache !== undefined) io.stderr.write(cache.summary(distinct.length));
 
   if (isAll) {
     const rows = outputs.flatMap((o) => o.scoreboard);
@@ -300,11 +337,11 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     const board = scoreboardJson(rows);
     if (command.out !== undefined) write(join(command.out, 'scoreboard.json'), jsonText(board));
     if (command.out !== undefined) {
-      write(join(command.out, 'index.html'), reportIndexHtml(plans.map((p) => p.suite)));
+      write(join(command.out, 'index.html'), reportIndexHtml(parts.map((p) => p.suite)));
     }
     if (command.json !== undefined) {
       const suitesJson: Record<string, unknown> = {};
-      plans.forEach((p, i) => {
+      parts.forEach((p, i) => {
         suitesJson[p.suite.name] = outputs[i]!.json;
       });
       write(command.json, jsonText({ suite: 'all', suites: suitesJson, scoreboard: board }));

@@ -4,7 +4,7 @@
  * parent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJobInline } from '../suites/runners.js';
+import { runJobInline } from '../suites/index.js';
 import type { WorkerJob, WorkerMessage } from './executor.js';
 
 /** Post progress only after this much more of the run is done. */

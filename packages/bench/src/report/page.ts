@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { clientScript } from './client.js';
 import { encodeColumn } from './encode.js';
-import { type ChartTrace, closedLoopLayout, type PageLayout } from './layout.js';
+import { type ChartTrace, NO_TRACES_LAYOUT, type PageLayout } from './layout.js';
 
 /** A prepared table: a title, column headers and rows of cells. */
 export interface ReportTable {
@@ -377,11 +377,11 @@ export function buildPageData(
   return { seconds, bucket, clockStartS: clockStartS ?? null, blobs, runs, layout };
 }
 
-/** The layout of a page's traces (closed-loop when they carry none); they must all share it. */
+/** The layout of a page's traces, which must all share it (`NO_TRACES_LAYOUT` without traces). */
 export function pageLayout(traces: readonly ReportTrace[]): PageLayout {
-  const layout = traces[0]?.layout ?? closedLoopLayout();
+  const layout = traces[0]?.layout ?? NO_TRACES_LAYOUT;
   for (const t of traces) {
-    const id = (t.layout ?? closedLoopLayout()).id;
+    const id = t.layout.id;
     if (id !== layout.id) {
       throw new Error(`traces of one page must share a layout (got ${layout.id} and ${id})`);
     }

@@ -135,6 +135,9 @@ describe('candidate registry', () => {
       'vegas',
       'envoy-gradient',
       'sre-throttle',
+      'failsafe-limiter',
+      'failsafe-throttler',
+      'brpc-auto',
     ]);
     expect(
       candidateNames()

@@ -22,7 +22,16 @@ import { PEER_GOVERNOR_COSTS } from '../../src/suites/mesh/governors.js';
 
 const PUBLISHED = ['no-cb', 'levee', 'static-bau', 'static-peak'];
 const LIBRARIES = ['opossum-default', 'opossum-tuned', 'cockatiel-default', 'cockatiel-tuned'];
-const LIMITERS = ['gradient2', 'aimd', 'vegas', 'envoy-gradient', 'sre-throttle'];
+const LIMITERS = [
+  'gradient2',
+  'aimd',
+  'vegas',
+  'envoy-gradient',
+  'sre-throttle',
+  'failsafe-limiter',
+  'failsafe-throttler',
+  'brpc-auto',
+];
 
 function limiter(key: string): PeerEntry {
   return {
@@ -67,6 +76,9 @@ describe('candidate groups', () => {
       vegas: 20,
       'envoy-gradient': 20,
       'sre-throttle': 20,
+      'failsafe-limiter': 20,
+      'failsafe-throttler': 20,
+      'brpc-auto': 20,
     });
   });
 

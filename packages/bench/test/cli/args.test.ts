@@ -9,9 +9,9 @@ import {
   parseCommandLine,
   parseSpecRange,
   type RunCommand,
-  suiteHelp,
   UsageError,
 } from '../../src/cli/args.js';
+import { suiteHelp } from '../../src/cli/help.js';
 import { SUITES } from '../../src/suites/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levee-bench-args-'));
@@ -67,6 +67,9 @@ describe('options', () => {
       'vegas',
       'envoy-gradient',
       'sre-throttle',
+      'failsafe-limiter',
+      'failsafe-throttler',
+      'brpc-auto',
     ]);
     expect(pick('levee,Libraries')).toEqual([
       'levee',
@@ -77,7 +80,7 @@ describe('options', () => {
     ]);
     expect(pick('published,peers')).toEqual(CANDIDATES.map((c) => c.key));
     expect(pick('all')).toEqual(CANDIDATES.map((c) => c.key));
-    expect(new Set(CANDIDATE_GROUPS.peers).size).toBe(9);
+    expect(new Set(CANDIDATE_GROUPS.peers).size).toBe(12);
   });
 
   it('parses the common options', () => {
@@ -103,7 +106,7 @@ describe('options', () => {
     expect(cmd.options.candidates).toEqual(['static-peak', 'levee']);
     expect(cmd.options.specs).toEqual({ first: 0, last: 7 });
     expect(cmd.options.seed).toBe(42);
-    expect(cmd.options.sloRates).toEqual([0.95]);
+    expect(cmd.options.sloRate).toBe(0.95);
     expect(cmd.options.sloTimeoutMs).toBe(2500);
     expect(cmd.jobs).toBe(1);
     expect(cmd.json).toBe(join(dir, 'out.json'));
@@ -117,17 +120,20 @@ describe('options', () => {
       last: 121,
     });
     expect(run('closed-loop', '--seed=0').options.seed).toBe(0);
-    expect(run('closed-loop', '--slo', '.8').options.sloRates).toEqual([0.8]);
+    expect(run('closed-loop', '--slo', '.8').options.sloRate).toBe(0.8);
   });
 
   it('takes suite-specific lists', () => {
-    expect(run('slo-sweep', '--slo', '0.99,0.5').options.sloRates).toEqual([0.99, 0.5]);
-    expect(run('queue-depth', '--multipliers', '0.2,3').options.multipliers).toEqual([0.2, 3]);
-    expect(run('load-variation', '--variations', 'double-rpm,baseline').options.variations).toEqual(
-      ['double-RPM', 'baseline'],
-    );
-    expect(run('cooperation', '--instances', '10').options.instances).toBe(10);
-    expect(run('all', '--suites', 'cooperation,closed-loop').options.suites).toEqual([
+    const own = (...argv: string[]) => run(...argv).options as unknown as Record<string, unknown>;
+    expect(own('slo-sweep', '--slo', '0.99,0.5').successRates).toEqual([0.99, 0.5]);
+    expect(own('slo-sweep', '--slo', '0.99,0.5').sloRate).toBeUndefined();
+    expect(own('queue-depth', '--multipliers', '0.2,3').multipliers).toEqual([0.2, 3]);
+    expect(own('load-variation', '--variations', 'double-rpm,baseline').variations).toEqual([
+      'double-RPM',
+      'baseline',
+    ]);
+    expect(own('cooperation', '--instances', '10').instances).toBe(10);
+    expect(run('all', '--suites', 'cooperation,closed-loop').suites).toEqual([
       'cooperation',
       'closed-loop',
     ]);
@@ -229,7 +235,11 @@ describe('help', () => {
       expect(text).toBe(suiteHelp(suite, ctx));
       expect(text).toContain(`Usage: levee-bench ${suite.name} [options]`);
       for (const opt of suite.options) {
-        expect(text).toContain(`--${opt === 'slo-list' ? 'slo' : opt} `);
+        expect(text).toContain(
+          typeof opt === 'string' ? `--${opt} ` : `--${opt.flag} ${opt.value}`,
+        );
+        if (typeof opt !== 'string')
+          expect(text.replace(/\s+/g, ' ')).toContain(opt.help.replace(/\s+/g, ' '));
       }
       expect(text).toContain('--help');
       for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);

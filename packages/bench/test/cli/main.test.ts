@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getCandidate } from '../../src/candidates/registry.js';
 import { inlineExecutor, type JobExecutor } from '../../src/cli/executor.js';
-import { formatReport } from '../../src/cli/format.js';
 import { type CliEnvironment, main } from '../../src/cli/main.js';
 import type { ClosedLoopResult } from '../../src/sim/orchestrator/closed-loop.js';
-import type { ClosedLoopParams, CooperationParams } from '../../src/suites/common.js';
-import type { Job } from '../../src/suites/suite.js';
+import { formatClosedLoopTables } from '../../src/suites/closed-loop/format.js';
+import type { ClosedLoopParams } from '../../src/suites/closed-loop/runner.js';
+import type { CooperationParams } from '../../src/suites/cooperation/runner.js';
+import type { Job } from '../../src/suites/shared/suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levee-bench-main-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,7 +122,7 @@ describe('main: closed-loop with a stand-in runner', () => {
     expect(params(h.jobs[0]!).candidate).toBe('levee');
     const order = ['no-cb', 'levee', 'static-bau', 'static-peak'];
     const byKey = new Map(h.jobs.map((j) => [params(j).candidate, standIn(j)]));
-    expect(h.out()).toBe(formatReport(order.map((k) => byKey.get(k)!)));
+    expect(h.out()).toBe(formatClosedLoopTables(order.map((k) => byKey.get(k)!)));
   });
 
   it('prints results in the requested order even when they finish out of order', async () => {

@@ -3,10 +3,11 @@ import {
   inlineExecutor,
   type JobExecutor,
   runJobs,
+  splitTraced,
   workerExecutor,
 } from '../../src/cli/executor.js';
 import { createProgressReporter } from '../../src/cli/progress.js';
-import type { Job } from '../../src/suites/suite.js';
+import type { Job } from '../../src/suites/shared/suite.js';
 
 interface Params {
   candidate: string;
@@ -134,6 +135,14 @@ describe('workerExecutor', () => {
     expect(progress).toEqual([0.25, 1]);
   });
 
+  it('asks the worker for a trace only for a job marked `trace`', async () => {
+    const url = dataWorker(
+      `parentPort.postMessage({ type: 'result', result: workerData.trace ?? 'plain' });`,
+    );
+    expect(await workerExecutor(url)(job('a'), () => {}, signal)).toBe('plain');
+    expect(await workerExecutor(url)({ ...job('a'), trace: true }, () => {}, signal)).toBe(true);
+  });
+
   it('rejects when the worker throws', async () => {
     const url = dataWorker(`throw new Error('worker blew up: ' + workerData.params.candidate);`);
     await expect(workerExecutor(url)(job('x'), () => {}, signal)).rejects.toThrow(
@@ -156,6 +165,15 @@ describe('workerExecutor', () => {
     const controller = new AbortController();
     const run = workerExecutor(url)(job('x'), () => controller.abort(), controller.signal);
     await expect(run).rejects.toThrow(/aborted/);
+  });
+});
+
+describe('splitTraced', () => {
+  it('separates a traced result into the plain result and its trace; leaves others alone', () => {
+    const trace = { candidate: 'Levee', seconds: 1, crashes: [], columns: {} };
+    expect(splitTraced({ tracedResult: { x: 1 }, trace })).toEqual({ result: { x: 1 }, trace });
+    expect(splitTraced({ x: 2 })).toEqual({ result: { x: 2 }, trace: undefined });
+    expect(splitTraced(null)).toEqual({ result: null, trace: undefined });
   });
 });
 

@@ -5,19 +5,13 @@
  * embedded decodes back to the trace, and the index links every page.
  */
 import { describe, expect, test } from 'vitest';
-import { clockStart, splitTraced, suiteReportHtml, withTraces } from '../../src/report/cli-hook.js';
 import {
   decodeColumn,
   decodeDeltaVarint,
   encodeColumn,
   encodeDeltaVarint,
 } from '../../src/report/encode.js';
-import {
-  type ChartTrace,
-  closedLoopLayout,
-  meshLayout,
-  prescientLayout,
-} from '../../src/report/layout.js';
+import { type ChartTrace, NO_TRACES_LAYOUT } from '../../src/report/layout.js';
 import {
   bucketMeans,
   buildPageData,
@@ -27,10 +21,11 @@ import {
   renderIndex,
   renderReport,
 } from '../../src/report/page.js';
-import type { Trace, TraceColumns } from '../../src/report/trace.js';
-import { cyberMonday } from '../../src/sim/workload/cyber-monday.js';
-import { RUNNERS } from '../../src/suites/runners.js';
-import type { Job, SuiteOptions } from '../../src/suites/suite.js';
+import { suiteReportHtml } from '../../src/report/suite-page.js';
+import { closedLoopLayout } from '../../src/suites/closed-loop/layout.js';
+import type { Trace, TraceColumns } from '../../src/suites/closed-loop/trace.js';
+import { meshLayout } from '../../src/suites/mesh/layout.js';
+import { prescientLayout } from '../../src/suites/prescient/layout.js';
 
 function syntheticTrace(candidate: string, seconds: number, seed = 1): Trace {
   const col = <T extends Uint32Array | Float64Array | Uint16Array>(
@@ -78,6 +73,7 @@ function syntheticTrace(candidate: string, seconds: number, seed = 1): Trace {
     meanServiceS: [0.067652],
     crashes: [{ startS: 500.25, endS: 800.25 }],
     columns,
+    layout: closedLoopLayout(),
   };
 }
 
@@ -287,10 +283,10 @@ describe('layouts', () => {
     expect(html).not.toContain('Capacity is the backend');
   });
 
-  test('the closed-loop layout by default; one layout per page', () => {
+  test("the traces' own layout; one layout per page; nothing to chart without traces", () => {
     const plain = syntheticTrace('Levee', 10);
     expect(pageLayout([plain]).id).toBe('closed-loop');
-    expect(pageLayout([]).id).toBe('closed-loop');
+    expect(pageLayout([])).toEqual(NO_TRACES_LAYOUT);
     expect(() => pageLayout([plain, meshLike('No-Gov')])).toThrow(/share a layout/);
     expect(closedLoopLayout(100).runCharts.find((c) => c.key === 'limit')?.title).toMatch(
       /summed over the 100 instances/,
@@ -331,60 +327,20 @@ describe('renderIndex', () => {
   });
 });
 
-describe('CLI hook', () => {
-  const options = (first: number, builtin = true): SuiteOptions => ({
-    seed: 20241225,
-    workload: { name: 'cyber-monday', builtin, specs: cyberMonday() },
-    specs: { first, last: 7 },
-    backend: {},
-  });
-
-  test('the x axis starts at Sunday 20:00, later for a later first spec, elapsed for a file', () => {
-    expect(clockStart(options(0))).toBe(72_000);
-    expect(clockStart(options(1))).toBe(0); // spec 0 is the four calm hours
-    expect(clockStart(options(0, false))).toBeUndefined();
-  });
-
-  test('jobs switch to their traced runners; traced results split back', () => {
-    const jobs: Job[] = [
-      { runner: 'closed-loop', params: { a: 1 }, label: 'Levee', cost: 1 },
-      { runner: 'cooperation', params: { a: 2 }, label: 'Levee x100', cost: 1 },
-      { runner: 'prescient', params: { a: 3 }, label: 'prescient / Levee', cost: 1 },
-      { runner: 'mesh', params: { a: 4 }, label: 'mesh / Levee', cost: 1 },
-      { runner: 'something-else', params: { a: 5 }, label: 'x', cost: 1 },
-    ];
-    const traced = withTraces(jobs);
-    expect(traced.map((j) => j.runner)).toEqual([
-      'closed-loop+trace',
-      'cooperation+trace',
-      'prescient+trace',
-      'mesh+trace',
-      'something-else',
-    ]);
-    for (const runner of traced.map((j) => j.runner).filter((r) => r.endsWith('+trace'))) {
-      expect(RUNNERS[runner], runner).toBeTypeOf('function');
-    }
-    expect(traced[0]!.params).toBe(jobs[0]!.params);
-    const trace = syntheticTrace('Levee', 10);
-    expect(splitTraced({ tracedResult: { x: 1 }, trace })).toEqual({ result: { x: 1 }, trace });
-    expect(splitTraced({ x: 2 })).toEqual({ result: { x: 2 }, trace: undefined });
-  });
-
-  test('a suite page: printed tables, one row per job, traces labelled by job', () => {
+describe('suite page (suite-page.ts)', () => {
+  test('printed tables, one row per job, traces labelled by job', () => {
     const trace = syntheticTrace('Levee', 100);
     const html = suiteReportHtml({
       suite: { name: 'slo-sweep', summary: 'Levee at five SLOs' },
-      options: options(0),
-      jobs: [
-        { runner: 'closed-loop+trace', params: {}, label: 'SLO 0.99 / Levee', cost: 1 },
-        { runner: 'closed-loop+trace', params: {}, label: 'SLO 0.90 / Levee', cost: 1 },
-      ],
+      config: { seed: 20241225 },
+      text: 'SLO | Levee\n',
+      jobs: [{ label: 'SLO 0.99 / Levee' }, { label: 'SLO 0.90 / Levee' }],
       results: [
         { candidate: 'Levee', delta: 1 },
         { candidate: 'Levee', delta: 2 },
       ],
       traces: [trace, { ...trace, candidate: 'Levee' }],
-      output: { text: 'SLO | Levee\n', json: { config: { seed: 20241225 } }, scoreboard: [] },
+      clockStartS: 72_000,
     });
     expect(html).toContain('<title>levee-bench slo-sweep</title>');
     expect(html).toContain('<td class="name">SLO 0.99 / Levee</td>');
@@ -393,5 +349,20 @@ describe('CLI hook', () => {
       'SLO 0.99 / Levee',
       'SLO 0.90 / Levee',
     ]);
+    expect(pageData(html).clockStartS).toBe(72_000);
+  });
+
+  test('a trace shared by two jobs is charted once; no clock means elapsed time', () => {
+    const trace = syntheticTrace('Levee', 100);
+    const html = suiteReportHtml({
+      suite: { name: 'all-shared', summary: 'one simulation for two jobs' },
+      config: {},
+      text: '',
+      jobs: [{ label: 'first' }, { label: 'second' }],
+      results: [{ candidate: 'Levee' }, { candidate: 'Levee' }],
+      traces: [trace, trace],
+    });
+    expect(pageData(html).runs.map((r) => r.label)).toEqual(['first']);
+    expect(pageData(html).clockStartS).toBeNull();
   });
 });

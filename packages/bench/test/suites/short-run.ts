@@ -44,6 +44,12 @@ export async function runShort(argv: string[]): Promise<Record<string, unknown>>
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+/** The pinned rows of `candidates` (display names) in one configuration of a sweep. */
+export function pinsOf(suite: string, configuration: string, candidates: string[]): PinnedRow[] {
+  const rows = (PINS[suite] as Record<string, PinnedRow[]>)[configuration]!;
+  return candidates.map((c) => rows.find((r) => r.candidate === c)!);
+}
+
 /** The pinned fields of a JSON result. */
 export function pinned(r: JsonResult): PinnedRow {
   return {

@@ -36,12 +36,13 @@ export type ExpressShedOptions<Req extends IncomingMessage = IncomingMessage> =
  * single class; pass `key` to split (e.g. by `req.method` and the first path
  * segment of a known set of routes). Outcomes as in `@leveejs/levee/http`:
  * 5xx (incl. Express's default error handler) → failure, client gone before
- * the response ended → failure, `timeoutMs` exceeded → failure.
+ * the response ended → a cancel (`clientAbort: 'failure'` to count it as a
+ * failure), `timeoutMs` exceeded → failure.
  */
 export function shedLoad<Req extends IncomingMessage = IncomingMessage>(
   options: ExpressShedOptions<Req>,
 ): LeveeMiddleware<Req> {
-  const { admit, registry } = createGate<Req>(options);
+  const { admit, registry } = createGate<Req>(options, 'shedLoad (@leveejs/levee/express)');
   const middleware = (req: Req, res: ServerResponse, next: NextFunction): void => {
     if (admit(req, res)) next();
   };

@@ -23,6 +23,9 @@ export type LeveeFastifyOptions = GateOptions<FastifyRequest> & {
   readonly onShed?: (request: FastifyRequest, reply: FastifyReply, shed: Shed) => void;
 };
 
+/** The name option errors carry: what the user registered. */
+const NAME = 'levee plugin (@leveejs/levee/fastify)';
+
 const kTicket = Symbol('levee.ticket');
 
 type WithTicket = FastifyRequest & { [kTicket]: Ticket | null };
@@ -51,9 +54,9 @@ function leveePlugin(
   let acquire: (request: FastifyRequest) => Ticket | Shed;
   try {
     if (typeof onShed !== 'function') {
-      throw new TypeError(`options.onShed must be a function, got ${describe(onShed)}`);
+      throw new TypeError(`${NAME}: options.onShed must be a function, got ${describe(onShed)}`);
     }
-    const gate = createGate<FastifyRequest>(gateOptions);
+    const gate = createGate<FastifyRequest>(gateOptions, NAME);
     acquire = gate.acquire;
     fastify.decorate('leveeRegistry', gate.registry);
     fastify.decorateRequest(kTicket, null);
@@ -62,8 +65,13 @@ function leveePlugin(
     return;
   }
 
-  // Admit or shed before anything else runs for the request.
+  // Admit or shed before anything else runs for the request. A route with
+  // `config: { levee: false }` is left alone: never shed, never counted.
   fastify.addHook('onRequest', (request, reply, next) => {
+    if (request.routeOptions.config?.levee === false) {
+      next();
+      return;
+    }
     const result = acquire(request);
     if (!result.admitted) {
       onShed(request, reply, result);
@@ -77,9 +85,9 @@ function leveePlugin(
     (request as WithTicket)[kTicket]?.finish(reply.statusCode);
     next();
   });
-  // Client went away before the response: failure.
+  // Client went away before the response: a cancel, or what `clientAbort` says.
   fastify.addHook('onRequestAbort', (request, next) => {
-    (request as WithTicket)[kTicket]?.fail();
+    (request as WithTicket)[kTicket]?.clientGone();
     next();
   });
   // Socket timeout (`connectionTimeout`): failure.
@@ -106,8 +114,16 @@ meta[Symbol.for('plugin-meta')] = { name: '@leveejs/levee', fastify: '5.x' };
  * (`key`, default one class for the app; `request.routeOptions.url` is a
  * bounded per-route choice) or answered 503 with `Retry-After` before any
  * other hook or the handler runs. Outcomes: `onResponse` (5xx → failure),
- * `onRequestAbort` and `onTimeout` (failure), or the SLO timer (failure).
- * The registry is exposed as `app.leveeRegistry` for metrics.
+ * `onRequestAbort` (the client went away: a cancel, see `clientAbort`),
+ * `onTimeout` (failure), or the SLO timer (failure). The registry is exposed
+ * as `app.leveeRegistry` for metrics.
+ *
+ * A route declared with `config: { levee: false }` is never shed nor counted
+ * (health checks, `/metrics`, the dashboard):
+ *
+ * ```ts
+ * app.get('/healthz', { config: { levee: false } }, async () => 'ok');
+ * ```
  */
 export const levee: FastifyPluginCallback<LeveeFastifyOptions> = leveePlugin;
 export default levee;
@@ -116,5 +132,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The registry of `@leveejs/levee/fastify` (one Levee per route class). */
     leveeRegistry: import('../registry.js').LeveeRegistry;
+  }
+  interface FastifyContextConfig {
+    /**
+     * `false`: `@leveejs/levee/fastify` never sheds this route and does not
+     * count its requests (health checks, metrics). Default: protected.
+     */
+    levee?: boolean;
   }
 }

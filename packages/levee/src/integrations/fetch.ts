@@ -123,9 +123,10 @@ function settle(permit: Permit, outcome: FetchOutcome): void {
  * const res = await fetch('https://api.example.com/v1/items'); // may reject with a ShedError
  * ```
  *
- * - Shed requests reject with a {@link ShedError} (`CircuitOpenError` or
- *   `LimitReachedError`) before anything is sent (no connection, no DNS
- *   lookup).
+ * - Shed requests reject with a {@link ShedError} itself (`CircuitOpenError`
+ *   or `LimitReachedError`) before anything is sent (no connection, no DNS
+ *   lookup): unlike undici's interceptor under `fetch`, there is no
+ *   `TypeError: fetch failed` around it.
  * - Each admitted request gets `AbortSignal.timeout(slo.timeoutMs)`, combined
  *   with the caller's signal by `AbortSignal.any`; as with a plain
  *   `fetch(url, { signal })`, the deadline also covers reading the body.

@@ -40,7 +40,23 @@ export interface GateOptionsBase<Req> {
    * response or the connection closing completes the request).
    */
   readonly timeoutMs?: number | false;
+  /**
+   * How an admitted request counts when the client goes away before the
+   * response finished (it aborted the request, or its connection closed).
+   * `'cancel'` (the default): the slot is released without an outcome, as
+   * for a caller's abort in `levee.call()`. A hang-up says nothing about the
+   * server's health, and counting it as a failure would let any remote party
+   * trip the breaker by sending requests and hanging up (#12). Slow handlers
+   * are still caught: the `timeoutMs` timer records a failure first.
+   * `'failure'`: count it as a failure (the earlier default), e.g. when
+   * your clients' own deadlines are shorter than `timeoutMs` and a hang-up
+   * usually means the server was too slow.
+   */
+  readonly clientAbort?: ClientAbort;
 }
+
+/** How a client hang-up counts: see {@link GateOptionsBase.clientAbort}. */
+export type ClientAbort = 'cancel' | 'failure';
 
 /** Options of {@link createGate} with one SLO: a registry is created for it. */
 export interface GateOptionsWithSLO<Req> extends GateOptionsBase<Req>, WithSLO {}
@@ -62,10 +78,15 @@ export interface Ticket {
   readonly pending: boolean;
   /** Records the final status: a failure if `isFailure(statusCode)`, else a success. */
   finish(statusCode: number): boolean;
-  /** Records a failure (connection closed early, timeout). */
+  /** Records a failure (timeout, the handler destroyed the response with an error). */
   fail(): boolean;
   /** Releases the slot without an outcome. */
   cancel(): boolean;
+  /**
+   * The client went away before the response finished: a cancel or a
+   * failure, as the `clientAbort` option says (default: a cancel).
+   */
+  clientGone(): boolean;
 }
 
 /** A shed request: answer it with 503 and `Retry-After: retryAfterSeconds`. */
@@ -80,7 +101,11 @@ export interface Shed {
   readonly trigger: Trigger;
   /** The breaker's hint, milliseconds. */
   readonly retryAfterMs: number;
-  /** `Retry-After` value: whole seconds, `ceil(retryAfterMs / 1000)`, at least 1. */
+  /**
+   * `Retry-After` value: whole seconds, `ceil(retryAfterMs / 1000)`, at
+   * least 1 and at most {@link MAX_RETRY_AFTER_SECONDS}: always a finite
+   * integer.
+   */
   readonly retryAfterSeconds: number;
 }
 
@@ -97,8 +122,9 @@ export interface Gate<Req = IncomingMessage> {
   /**
    * `node:http` admission. Returns true when the request was admitted: its
    * outcome is then recorded when the response ends (status via
-   * `isFailure`), when the connection closes first (failure) or at the SLO
-   * timeout (failure). Returns false when it was shed: a 503 with
+   * `isFailure`), when the client goes away first (`clientAbort`, default a
+   * cancel), when the handler destroys the response with an error (failure)
+   * or at the SLO timeout (failure). Returns false when it was shed: a 503 with
    * `Retry-After` has been written (or `onShed` called) and the handler must
    * not run.
    */
@@ -111,9 +137,25 @@ export type HttpGateOptions<Req = IncomingMessage> = GateOptions<Req> & {
   readonly onShed?: (req: Req, res: ServerResponse, shed: Shed) => void;
 };
 
-/** `Retry-After` seconds for a hint in milliseconds: ceil, at least 1. */
+/**
+ * The largest `Retry-After` sent, in seconds: 2^31 − 1. RFC 9111 §1.2.2 lets
+ * a recipient saturate delta-seconds at 2^31, and a client that parses the
+ * header into a signed 32-bit integer can hold at most 2^31 − 1; a larger
+ * value would be read as garbage or as negative. It only matters for hints
+ * beyond 68 years (a huge `timeoutMs`), where the point is that the header
+ * stays a finite integer.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 2 ** 31 - 1;
+
+/**
+ * `Retry-After` seconds for a hint in milliseconds: ceil, at least 1, at most
+ * {@link MAX_RETRY_AFTER_SECONDS}; a hint that is not a number ≥ 0 (NaN)
+ * gives 1, an infinite one the maximum. Always a finite integer.
+ */
 export function retryAfterSeconds(retryAfterMs: number): number {
-  return Math.max(Math.ceil(retryAfterMs / 1000), 1);
+  if (!(retryAfterMs >= 0)) return 1;
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return Math.min(Math.max(seconds, 1), MAX_RETRY_AFTER_SECONDS);
 }
 
 const defaultIsFailure = (statusCode: number): boolean => statusCode >= 500;
@@ -129,6 +171,7 @@ class TicketImpl implements Ticket {
   readonly levee: Levee;
   #permit: Permit | undefined;
   readonly #isFailure: (statusCode: number) => boolean;
+  readonly #clientAbort: ClientAbort;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -137,11 +180,13 @@ class TicketImpl implements Ticket {
     permit: Permit,
     isFailure: (statusCode: number) => boolean,
     timeoutMs: number | false,
+    clientAbort: ClientAbort,
   ) {
     this.key = key;
     this.levee = levee;
     this.#permit = permit;
     this.#isFailure = isFailure;
+    this.#clientAbort = clientAbort;
     this.#timer = armTimer(onTicketTimeout, timeoutMs, this);
   }
 
@@ -168,6 +213,10 @@ class TicketImpl implements Ticket {
 
   cancel(): boolean {
     return this.#take()?.cancel() ?? false;
+  }
+
+  clientGone(): boolean {
+    return this.#clientAbort === 'failure' ? this.fail() : this.cancel();
   }
 
   #take(): Permit | undefined {
@@ -226,18 +275,34 @@ export function writeShedResponse(res: ServerResponse, shed: Shed): void {
   res.end(body);
 }
 
+function checkClientAbort(value: unknown, name: string): ClientAbort {
+  if (value === undefined) return 'cancel';
+  if (value === 'cancel' || value === 'failure') return value;
+  throw new TypeError(
+    `${name}: options.clientAbort must be 'cancel' or 'failure', got ${describe(value)}`,
+  );
+}
+
 /**
  * Builds the admission primitive: per request, the Levee of its route class
  * (`key`) admits it via `tryAcquire()` or sheds it. Used by {@link shedLoad},
  * `@leveejs/levee/express` and `@leveejs/levee/fastify`.
+ *
+ * `name` is how option errors name the caller (default `'createGate'`): an
+ * adapter built on the gate passes its own public name, so that its users
+ * read the function they called.
  */
-export function createGate<Req = IncomingMessage>(options: HttpGateOptions<Req>): Gate<Req> {
-  const registry = resolveRegistry(options, 'createGate');
+export function createGate<Req = IncomingMessage>(
+  options: HttpGateOptions<Req>,
+  name = 'createGate',
+): Gate<Req> {
+  const registry = resolveRegistry(options, name);
   const { key = defaultKey, isFailure = defaultIsFailure, timeoutMs, onShed } = options;
   checkFunction('key', key);
   checkFunction('isFailure', isFailure);
   checkFunction('onShed', onShed);
   checkTimeoutOption(timeoutMs);
+  const clientAbort = checkClientAbort(options.clientAbort, name);
 
   const acquire = (req: Req): Ticket | Shed => {
     const k = key(req);
@@ -259,6 +324,7 @@ export function createGate<Req = IncomingMessage>(options: HttpGateOptions<Req>)
       permit,
       isFailure,
       timeoutMs === undefined ? levee.slo.timeoutMs : timeoutMs,
+      clientAbort,
     );
   };
 
@@ -270,10 +336,13 @@ export function createGate<Req = IncomingMessage>(options: HttpGateOptions<Req>)
       return false;
     }
     // 'close' always follows 'finish' on a ServerResponse; one listener covers
-    // both: finished → outcome from the status, not finished → early close.
+    // both: finished → outcome from the status. Not finished: destroyed by the
+    // handler with an error (`res.destroy(err)`, e.g. a failed `pipeline()`)
+    // → failure; otherwise the client went away → `clientAbort`.
     res.once('close', () => {
       if (res.writableFinished) result.finish(res.statusCode);
-      else result.fail();
+      else if (res.errored) result.fail();
+      else result.clientGone();
     });
     return true;
   };
@@ -300,14 +369,17 @@ export interface ShedLoad extends Gate<IncomingMessage> {
  * Shed requests get `503` with `Retry-After` and the handler never runs.
  * Admitted requests are completed exactly once: when the response ends
  * (`isFailure(statusCode)`, default 5xx → failure, else success), when the
- * connection closes before that (failure), or after `timeoutMs` (failure).
+ * client goes away before that (`clientAbort`, default a cancel), or after
+ * `timeoutMs` (failure).
  */
 export function shedLoad(options: HttpGateOptions<IncomingMessage>): ShedLoad {
-  const gate = createGate(options);
+  const gate = createGate(options, 'shedLoad');
   const { admit } = gate;
   const wrap = (handler: RequestListener) => {
     if (typeof handler !== 'function') {
-      throw new TypeError(`handler must be a function, got ${describe(handler)}`);
+      throw new TypeError(
+        `shedLoad(options)(handler): handler must be a function, got ${describe(handler)}`,
+      );
     }
     return (req: IncomingMessage, res: ServerResponse): void => {
       if (admit(req, res)) handler(req, res);

@@ -301,6 +301,13 @@ function shed(handler: DispatchHandler, err: Error): boolean {
  * without being dispatched.
  * Admitted ones are completed exactly once, at the response headers (or the
  * upgrade), at the error before them, or at the deadline.
+ *
+ * `request()`, `stream()` and `pipeline()` reject with the shed error
+ * itself. `fetch` (undici's, or Node's own over `setGlobalDispatcher()`)
+ * wraps every dispatch error: a shed request rejects with `TypeError: fetch
+ * failed` whose `cause` is the shed error, which `isShedError(err)` and
+ * `findShedError(err)` recognise there (the error is passed on unchanged, so
+ * `err.cause` is the Levee error with its `state` and `retryAfterMs`).
  */
 export function leveeInterceptor(options: LeveeInterceptorOptions): LeveeInterceptor {
   const registry = resolveRegistry(options, 'leveeInterceptor');

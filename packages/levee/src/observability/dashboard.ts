@@ -4,8 +4,14 @@
  * (inline CSS and JS, no CDN, works offline) and a Server-Sent Events stream
  * that pushes every instance's snapshot once per tick (default 1 s).
  *
- * The tick timer runs only while at least one browser is connected, and is
- * `unref()`'d: the dashboard never keeps a process alive.
+ * The handler samples every instance once per tick from its creation until
+ * `close()` and keeps the last minute (at most {@link MAX_HISTORY_POINTS}
+ * points per instance), so a page opened during an incident shows what led
+ * to it. The tick timer is `unref()`'d: the dashboard never keeps a process
+ * alive.
+ *
+ * Only requests whose `Host` header names this machine are answered (DNS
+ * rebinding): see {@link DashboardOptions.allowedHosts}.
  *
  * ```ts
  * import { createServer } from 'node:http';
@@ -19,14 +25,17 @@
  * ```
  *
  * Routes, relative to the mount path: `/` (the page), `/events` (the SSE
- * stream), `/snapshot.json` (one payload, e.g. for curl).
+ * stream; its first message carries the history), `/snapshot.json` (one
+ * payload, e.g. for curl).
  *
  * @module
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Counters, State, Trigger } from '../core/types.js';
+import { describe } from '../internal/describe.js';
 import { DISPOSE } from '../internal/dispose.js';
+import { errorBudget } from './metrics.js';
 import { checkSource, type LeveeSource, readSource } from './source.js';
 
 export type { LeveeSource } from './source.js';
@@ -40,16 +49,33 @@ export interface DashboardOptions {
    * `node:http` server or fastify's `request.raw`.
    */
   readonly path?: string;
-  /** Milliseconds between two pushes of the SSE stream. Default 1000. */
+  /** Milliseconds between two samples (and two pushes of the SSE stream). Default 1000. */
   readonly intervalMs?: number;
   /** Page title. Default `'Levee dashboard'`. */
   readonly title?: string;
+  /**
+   * Host names (without a port) the dashboard answers for, besides the ones
+   * it derives from the address each connection arrived at: that address
+   * itself, and `localhost`, `127.0.0.1` and `[::1]` when it is a loopback
+   * address. A request whose `Host` names anything else gets 421 (a web page
+   * that re-points its own DNS name at 127.0.0.1, "DNS rebinding", would
+   * otherwise read the dashboard from a developer's browser). List the names
+   * you reach the dashboard by, e.g. `['levee.internal']`, or `['*']` to
+   * accept any `Host` (only behind a proxy that checks it).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** The part of a `node:http` `IncomingMessage` the handler reads. */
 export interface DashboardRequest {
   readonly url?: string | undefined;
   readonly method?: string | undefined;
+  /** `host` (HTTP/1.1) or `:authority` (HTTP/2) is checked against the allowed hosts. */
+  readonly headers?:
+    | { readonly host?: string | undefined; readonly ':authority'?: string | undefined }
+    | undefined;
+  /** The address the connection arrived at, from which the default allowed hosts derive. */
+  readonly socket?: { readonly localAddress?: string | undefined } | null | undefined;
 }
 
 /** The part of a `node:http` `ServerResponse` the handler uses. */
@@ -70,7 +96,7 @@ export interface DashboardHandler {
   (req: DashboardRequest, res: DashboardResponse, next?: (err?: unknown) => void): void;
   /** Connected SSE clients. */
   readonly clients: number;
-  /** True while the tick timer runs (at least one SSE client connected). */
+  /** True while the tick timer runs: from creation until {@link DashboardHandler.close}. */
   readonly ticking: boolean;
   /** Ends every SSE stream, stops the timer; later stream requests get 503. Idempotent. */
   close(): void;
@@ -97,14 +123,51 @@ export interface DashboardInstance {
   readonly counters: Counters;
 }
 
+/** One sample of an instance in the history. */
+export interface DashboardPoint {
+  /** Server time of the sample, ms since the epoch. */
+  readonly t: number;
+  readonly inflight: number;
+  /** The enforced limit, or null while uncapped. */
+  readonly limit: number | null;
+  readonly errorRate: number;
+}
+
+/** The recent samples of one instance, oldest first. */
+export interface DashboardHistory {
+  readonly key: string;
+  readonly points: readonly DashboardPoint[];
+}
+
 /** The payload of one SSE message (and of `snapshot.json`). */
 export interface DashboardPayload {
   /** Server time, ms since the epoch. */
   readonly t: number;
   readonly intervalMs: number;
+  /** How many samples the history keeps per instance. */
+  readonly historySize: number;
   readonly instances: readonly DashboardInstance[];
+  /**
+   * The samples taken before this payload, per instance: only in the first
+   * message of an SSE stream, so that a page starts with the recent past.
+   */
+  readonly history?: readonly DashboardHistory[];
   /** Set when reading the source threw. */
   readonly error?: string;
+}
+
+/**
+ * The most samples kept per instance: 480, two per horizontal unit of the
+ * page's 240-unit sparkline (more could not be told apart). With the default
+ * 1 s tick the history holds 60 samples (a minute); below 125 ms ticks it
+ * holds 480 (less than a minute), which bounds its memory at about
+ * 480 × 4 numbers per instance.
+ */
+export const MAX_HISTORY_POINTS = 480;
+
+/** Samples kept per instance for a tick of `intervalMs`: a minute, at most {@link MAX_HISTORY_POINTS}, at least 2. */
+export function historySize(intervalMs: number): number {
+  return Math.max(2, Math.min(Math.ceil(60_000 / intervalMs), MAX_HISTORY_POINTS));
 }
 
 interface Client {
@@ -113,9 +176,14 @@ interface Client {
   blocked: boolean;
 }
 
-/** Builds one payload from the source; never throws. */
+/**
+ * Builds one payload from the source; never throws. Every figure is the
+ * instance's own snapshot, unchanged (only the budget is written cleanly):
+ * the page shows what the core reports.
+ */
 export function dashboardPayload(source: LeveeSource, intervalMs = 1000): DashboardPayload {
   const t = Date.now();
+  const size = historySize(intervalMs);
   try {
     const instances = readSource(source).map(
       ({ key, levee, snapshot: s }): DashboardInstance => ({
@@ -131,24 +199,122 @@ export function dashboardPayload(source: LeveeSource, intervalMs = 1000): Dashbo
         goodput: s.goodput,
         latencyMs: s.latencyMs,
         successRate: levee.slo.successRate,
-        sloErr: levee.thresholds.sloErr,
+        sloErr: errorBudget(levee.slo.successRate),
         counters: s.counters,
       }),
     );
-    return { t, intervalMs, instances };
+    return { t, intervalMs, historySize: size, instances };
   } catch (err) {
     return {
       t,
       intervalMs,
+      historySize: size,
       instances: [],
       error: err instanceof Error ? err.message : String(err),
     };
   }
 }
 
+// ---------------------------------------------------------------------------
+// Host check (DNS rebinding)
+// ---------------------------------------------------------------------------
+
+/** The names of the loopback interface, as they appear in a `Host` header. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The host name of a `Host` header value, lowercased, without the port and a
+ * trailing dot, IPv6 literals in brackets; undefined when it is malformed.
+ */
+export function hostName(value: string): string | undefined {
+  let host = value.trim().toLowerCase();
+  let port = '';
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    if (end < 0) return undefined;
+    port = host.slice(end + 1);
+    host = host.slice(0, end + 1);
+  } else {
+    const colon = host.indexOf(':');
+    if (colon >= 0) {
+      port = host.slice(colon);
+      host = host.slice(0, colon);
+    }
+  }
+  if (port !== '' && !/^:\d*$/.test(port)) return undefined;
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host === '' || /[\s/\\@?#]/.test(host)) return undefined;
+  return host;
+}
+
+/** An address of a socket as it would be written in a `Host` header. */
+function addressName(address: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (v4) return v4[1]!;
+  return address.includes(':') ? `[${address.toLowerCase()}]` : address;
+}
+
+function isLoopback(name: string): boolean {
+  return name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
+function checkAllowedHosts(value: unknown): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `createDashboardHandler: options.allowedHosts must be an array of host names, got ${describe(value)}`,
+    );
+  }
+  const out = new Set<string>();
+  for (const entry of value as unknown[]) {
+    if (entry === '*') {
+      out.add('*');
+      continue;
+    }
+    let name: string | undefined;
+    if (typeof entry === 'string') {
+      let text = entry.trim();
+      // A bare IPv6 literal (two or more colons) is written in brackets in a Host header.
+      if (!text.startsWith('[') && text.indexOf(':') !== text.lastIndexOf(':')) text = `[${text}]`;
+      const hasPort = text.startsWith('[') ? !text.endsWith(']') : text.includes(':');
+      name = hasPort ? undefined : hostName(text);
+    }
+    if (name === undefined) {
+      throw new TypeError(
+        `createDashboardHandler: options.allowedHosts entries must be host names without a port (or '*'), got ${describe(entry)}`,
+      );
+    }
+    out.add(name);
+  }
+  return out;
+}
+
+/**
+ * Whether `req` may be answered: its `Host` names an allowed host, the
+ * address the connection arrived at, or (on a loopback connection) a name of
+ * the loopback interface. A request without a `Host` comes from no browser
+ * (every browser sends one), so DNS rebinding cannot apply: it is answered.
+ */
+function hostAllowed(req: DashboardRequest, allowed: ReadonlySet<string>): boolean {
+  if (allowed.has('*')) return true;
+  const headers = req.headers;
+  const header = headers?.host ?? headers?.[':authority'];
+  if (header === undefined) return true;
+  const name = hostName(String(header));
+  if (name === undefined) return false;
+  if (allowed.has(name)) return true;
+  const local = req.socket?.localAddress;
+  if (local === undefined) return LOOPBACK_NAMES.includes(name);
+  const localName = addressName(local);
+  if (name === localName) return true;
+  return isLoopback(localName) && LOOPBACK_NAMES.includes(name);
+}
+
 function normalizePath(path: string): string {
   if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new TypeError(`path must be a string starting with '/', got ${JSON.stringify(path)}`);
+    throw new TypeError(
+      `createDashboardHandler: options.path must be a string starting with '/', got ${describe(path)}`,
+    );
   }
   return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
 }
@@ -165,15 +331,39 @@ export function createDashboardHandler(
   const mount = normalizePath(options.path ?? '/');
   const intervalMs = options.intervalMs ?? 1000;
   if (typeof intervalMs !== 'number' || !(intervalMs >= 10) || !Number.isFinite(intervalMs)) {
-    throw new RangeError(`intervalMs must be a finite number ≥ 10, got ${String(intervalMs)}`);
+    throw new RangeError(
+      `createDashboardHandler: options.intervalMs must be a finite number ≥ 10, got ${describe(intervalMs)}`,
+    );
   }
+  const allowedHosts = checkAllowedHosts(options.allowedHosts);
   const page = renderPage(options.title ?? 'Levee dashboard');
+  const size = historySize(intervalMs);
 
   const clients = new Set<Client>();
-  let timer: ReturnType<typeof setInterval> | undefined;
+  /** The last `size` samples per key, oldest first; keys the source no longer has are dropped. */
+  const history = new Map<string, DashboardPoint[]>();
   let closed = false;
 
-  const message = (): string => `data: ${JSON.stringify(dashboardPayload(source, intervalMs))}\n\n`;
+  const record = (payload: DashboardPayload): void => {
+    if (payload.error !== undefined) return; // nothing was read: keep what we had
+    const seen = new Set<string>();
+    for (const s of payload.instances) {
+      seen.add(s.key);
+      let points = history.get(s.key);
+      if (points === undefined) {
+        points = [];
+        history.set(s.key, points);
+      }
+      points.push({
+        t: payload.t,
+        inflight: s.inflight,
+        limit: s.capped ? s.limit : null,
+        errorRate: s.errorRate,
+      });
+      if (points.length > size) points.splice(0, points.length - size);
+    }
+    for (const key of history.keys()) if (!seen.has(key)) history.delete(key);
+  };
 
   const send = (client: Client, chunk: string): void => {
     if (client.blocked) return;
@@ -181,26 +371,18 @@ export function createDashboardHandler(
   };
 
   const tick = (): void => {
+    const payload = dashboardPayload(source, intervalMs);
+    record(payload);
     if (clients.size === 0) return;
-    const chunk = message();
+    const chunk = `data: ${JSON.stringify(payload)}\n\n`;
     for (const client of clients) send(client, chunk);
   };
 
-  const startTimer = (): void => {
-    if (timer !== undefined) return;
-    timer = setInterval(tick, intervalMs);
-    (timer as { unref?: () => void }).unref?.();
-  };
-
-  const stopTimer = (): void => {
-    if (timer === undefined) return;
-    clearInterval(timer);
-    timer = undefined;
-  };
+  let timer: ReturnType<typeof setInterval> | undefined = setInterval(tick, intervalMs);
+  (timer as { unref?: () => void }).unref?.();
 
   const drop = (client: Client): void => {
-    if (!clients.delete(client)) return;
-    if (clients.size === 0) stopTimer();
+    clients.delete(client);
   };
 
   const stream = (res: DashboardResponse, head: boolean): void => {
@@ -223,8 +405,12 @@ export function createDashboardHandler(
     res.on('drain', () => {
       client.blocked = false;
     });
-    send(client, `retry: 2000\n\n${message()}`);
-    startTimer();
+    // The first message: the state now, and the samples taken before it.
+    const first: DashboardPayload = {
+      ...dashboardPayload(source, intervalMs),
+      history: [...history].map(([key, points]) => ({ key, points: points.slice() })),
+    };
+    send(client, `retry: 2000\n\ndata: ${JSON.stringify(first)}\n\n`);
   };
 
   const handler = ((req, res, next) => {
@@ -250,6 +436,16 @@ export function createDashboardHandler(
       return;
     }
     const method = req.method ?? 'GET';
+    if (!hostAllowed(req, allowedHosts)) {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      plain(
+        res,
+        421,
+        'Misdirected Request: this dashboard does not serve that Host name (see the allowedHosts option)\n',
+        method === 'HEAD',
+      );
+      return;
+    }
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       plain(res, 405, 'method not allowed\n', false);
@@ -277,7 +473,9 @@ export function createDashboardHandler(
   const close = (): void => {
     if (closed) return;
     closed = true;
-    stopTimer();
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+    history.clear();
     const all = [...clients];
     clients.clear();
     for (const { res } of all) res.end();
@@ -312,13 +510,13 @@ function sha256(text: string): string {
 
 // ---------------------------------------------------------------------------
 // The page: its script and style are real files, dashboard/page.js and
-// dashboard/page.css beside this module's source, inlined into the HTML and
-// allowed by their hashes. The URL below names them both from src/ (tests)
-// and from dist/ (the built package): the two folders sit at the same depth
-// and the package ships src/.
+// dashboard/page.css beside this module, inlined into the HTML and allowed by
+// their hashes. They sit beside it both in src/ (tests) and in dist/ (the
+// build copies them there: packages/levee/scripts/copy-assets.mjs), so the
+// package ships dist/ only.
 // ---------------------------------------------------------------------------
 
-const ASSETS = new URL('../../src/observability/dashboard/', import.meta.url);
+const ASSETS = new URL('./dashboard/', import.meta.url);
 
 interface Assets {
   readonly script: string;

@@ -94,6 +94,28 @@ const FROM: MetricLabel = { prom: 'from', otel: 'levee.transition.from' };
 const TO: MetricLabel = { prom: 'to', otel: 'levee.transition.to' };
 const TRIGGER: MetricLabel = { prom: 'trigger', otel: 'levee.transition.trigger' };
 
+/**
+ * The error budget `1 − successRate` as a clean number: the complement of the
+ * decimal the SLO was written as. `1 - 0.9` in binary floating point is
+ * 0.09999999999999998 (0.9 has no exact binary form; the subtraction itself
+ * is exact), which a scrape would print as is. Instead, the shortest decimal
+ * that round-trips to `successRate` (what `String()` gives, i.e. what the
+ * user wrote) is subtracted from 1 in integer decimal arithmetic and rounded
+ * once: `0.9` → `0.1`, `0.999` → `0.001`. The result differs from
+ * `1 - successRate` by at most half an ulp of `successRate` (the rounding of
+ * that decimal), far below anything the budget is compared with.
+ */
+export function errorBudget(successRate: number): number {
+  // `String()` of a number in (0, 1): `0.ddd`, or `d.ddde-N` below 1e-6.
+  const m = /^(?:0\.(\d+)|(\d)(?:\.(\d+))?e-(\d+))$/.exec(String(successRate));
+  if (m === null) return 1 - successRate;
+  // successRate = digits × 10^-places, exactly.
+  const digits = m[1] ?? `${m[2]}${m[3] ?? ''}`;
+  const places = m[1] !== undefined ? m[1].length : Number(m[4]) + (m[3]?.length ?? 0);
+  const complement = 10n ** BigInt(places) - BigInt(digits);
+  return Number(`${complement}e-${places}`);
+}
+
 /** A metric with one series per instance and no label of its own. */
 function one(read: (entry: SourceEntry) => number): MetricSpec['read'] {
   return (entry, emit) => emit(read(entry));
@@ -174,7 +196,7 @@ export const METRICS: readonly MetricSpec[] = [
     unit: '1',
     help: 'Error budget of the SLO: 1 - successRate.',
     labels: [],
-    read: one((e) => e.levee.thresholds.sloErr),
+    read: one((e) => errorBudget(e.levee.slo.successRate)),
   },
   {
     prom: 'latency_seconds',

@@ -113,16 +113,32 @@ describe('express middleware on loopback', () => {
     expectSettled(levee);
   });
 
-  it('counts an early client disconnect as a failure', async () => {
-    const { origin } = await start(shedLoad({ registry }));
-    const arrived = arrival();
-    const client = rawRequest(origin, '/hold');
-    await arrived;
-    client.destroy();
-    await held[0]!.closed;
-    const levee = registry.peek(DEFAULT_KEY)!;
-    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, failed: 1 });
-    expectSettled(levee);
+  for (const [clientAbort, counted] of [
+    [undefined, { cancelled: 1, failed: 0 }],
+    ['failure', { cancelled: 0, failed: 1 }],
+  ] as const) {
+    it(`counts an early client disconnect as ${clientAbort ?? 'a cancel (default)'}`, async () => {
+      const { origin } = await start(
+        shedLoad(clientAbort === undefined ? { registry } : { registry, clientAbort }),
+      );
+      const arrived = arrival();
+      const client = rawRequest(origin, '/hold');
+      await arrived;
+      client.destroy();
+      await held[0]!.closed;
+      const levee = registry.peek(DEFAULT_KEY)!;
+      expect(levee.snapshot().counters).toMatchObject({ admitted: 1, ...counted });
+      expectSettled(levee);
+    });
+  }
+
+  it('names shedLoad of @leveejs/levee/express in option errors', () => {
+    expect(() => shedLoad({} as never)).toThrow(
+      /^shedLoad \(@leveejs\/levee\/express\): options.slo or options.registry is required/,
+    );
+    expect(() => shedLoad({ slo: SLO_A, clientAbort: 'yes' as never })).toThrow(
+      /^shedLoad \(@leveejs\/levee\/express\): options.clientAbort must be 'cancel' or 'failure', got "yes"/,
+    );
   });
 
   it('keys by a route class computed from the Express request', async () => {

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SLO } from '../../src/index.js';
 import levee, { DEFAULT_KEY, levee as namedPlugin } from '../../src/integrations/fastify.js';
+import { MAX_RETRY_AFTER_SECONDS } from '../../src/integrations/http.js';
 import { LeveeRegistry } from '../../src/registry.js';
 import {
   deferred,
@@ -127,16 +128,63 @@ describe('fastify plugin on loopback', () => {
     expectSettled(instance);
   });
 
-  it('counts an early client disconnect (onRequestAbort) as a failure', async () => {
-    const origin = await start({ registry });
-    const arrived = arrival();
-    const client = rawRequest(origin, '/hold');
-    await arrived;
-    client.destroy();
-    await held[0]!.closed;
-    const instance = registry.peek(DEFAULT_KEY)!;
-    expect(instance.snapshot().counters).toMatchObject({ admitted: 1, failed: 1, succeeded: 0 });
+  for (const [clientAbort, counted] of [
+    [undefined, { cancelled: 1, failed: 0 }],
+    ['failure', { cancelled: 0, failed: 1 }],
+  ] as const) {
+    it(`counts an early client disconnect (onRequestAbort) as ${clientAbort ?? 'a cancel (default)'}`, async () => {
+      const origin = await start(
+        clientAbort === undefined ? { registry } : { registry, clientAbort },
+      );
+      const arrived = arrival();
+      const client = rawRequest(origin, '/hold');
+      await arrived;
+      client.destroy();
+      await held[0]!.closed;
+      const instance = registry.peek(DEFAULT_KEY)!;
+      expect(instance.snapshot().counters).toMatchObject({ admitted: 1, succeeded: 0, ...counted });
+      expectSettled(instance);
+    });
+  }
+
+  it('never sheds nor counts a route with config: { levee: false } (#14)', async () => {
+    const origin = await start({ registry }, (a) => {
+      a.get('/healthz', { config: { levee: false } }, async () => 'ok');
+      a.get('/metrics', { config: { levee: false } }, async () => 'levee_inflight 0\n');
+      a.get('/protected', { config: { levee: true } }, async () => 'yes');
+    });
+    expect((await get(origin, '/healthz')).status).toBe(200);
+    expect(registry.peek(DEFAULT_KEY)).toBeUndefined(); // not even created
+    expect((await get(origin, '/protected')).status).toBe(200);
+    const instance = registry.get(DEFAULT_KEY);
+    expect(instance.snapshot().counters).toMatchObject({ admitted: 1, succeeded: 1 });
+    driveOpen(instance, clock);
+    const before = instance.snapshot().counters;
+    // While the app sheds, health and metrics still answer.
+    for (let i = 0; i < 5; i++) {
+      expect((await get(origin, '/healthz')).status).toBe(200);
+      expect(await get(origin, '/metrics')).toMatchObject({
+        status: 200,
+        body: 'levee_inflight 0\n',
+      });
+    }
+    expect((await get(origin, '/ok')).status).toBe(503);
+    expect((await get(origin, '/protected')).status).toBe(503);
+    expect(instance.snapshot().counters).toMatchObject({
+      admitted: before.admitted,
+      rejected: before.rejected + 2,
+    });
     expectSettled(instance);
+  });
+
+  it('sends a finite integer Retry-After even for an infinite hint (#12)', async () => {
+    const origin = await start({ registry });
+    const instance = registry.get(DEFAULT_KEY);
+    driveOpen(instance, clock);
+    vi.spyOn(instance, 'retryAfterMs').mockReturnValue(Number.POSITIVE_INFINITY);
+    const res = await get(origin, '/ok');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe(String(MAX_RETRY_AFTER_SECONDS));
   });
 
   it('keys per route with request.routeOptions.url', async () => {
@@ -166,16 +214,21 @@ describe('fastify plugin on loopback', () => {
     expect(res.headers['retry-after']).toBe('3');
   });
 
-  it('rejects invalid options at registration', async () => {
+  it('rejects invalid options at registration, naming the plugin', async () => {
     const a = Fastify();
     await expect(a.register(levee, {} as never)).rejects.toThrow(
-      /options.slo or options.registry is required/,
+      /^levee plugin \(@leveejs\/levee\/fastify\): options.slo or options.registry is required/,
     );
     await a.close();
     const b = Fastify();
     await expect(b.register(levee, { slo: SLO_A, onShed: 'x' as never })).rejects.toThrow(
-      /options.onShed must be a function/,
+      /^levee plugin \(@leveejs\/levee\/fastify\): options.onShed must be a function/,
     );
     await b.close();
+    const c = Fastify();
+    await expect(c.register(levee, { slo: SLO_A, clientAbort: 1 as never })).rejects.toThrow(
+      /options.clientAbort must be 'cancel' or 'failure', got 1/,
+    );
+    await c.close();
   });
 });

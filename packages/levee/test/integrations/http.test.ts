@@ -4,6 +4,7 @@ import type { Levee, SLO } from '../../src/index.js';
 import {
   createGate,
   DEFAULT_KEY,
+  MAX_RETRY_AFTER_SECONDS,
   retryAfterSeconds,
   shedLoad,
 } from '../../src/integrations/http.js';
@@ -116,7 +117,7 @@ describe('shedLoad (node:http) on loopback', () => {
     expectSettled(levee);
   });
 
-  it('counts a client that disconnects before the response as a failure', async () => {
+  it('counts a client that disconnects before the response as a cancel, not a failure', async () => {
     const a = app();
     server = await listen(shedLoad({ registry })(a.handler));
     const arrived = a.arrival();
@@ -125,11 +126,43 @@ describe('shedLoad (node:http) on loopback', () => {
     client.destroy();
     await a.held[0]!.closed;
     const levee = registry.peek(DEFAULT_KEY)!;
-    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, failed: 1, succeeded: 0 });
+    expect(levee.snapshot().counters).toMatchObject({
+      admitted: 1,
+      cancelled: 1,
+      failed: 0,
+      succeeded: 0,
+    });
     expectSettled(levee);
     // A late answer changes nothing.
     a.held[0]!.res.end();
-    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, failed: 1, succeeded: 0 });
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, cancelled: 1, succeeded: 0 });
+  });
+
+  it("clientAbort: 'failure' counts the disconnect as a failure", async () => {
+    const a = app();
+    server = await listen(shedLoad({ registry, clientAbort: 'failure' })(a.handler));
+    const arrived = a.arrival();
+    const client = rawRequest(server.origin, '/hold');
+    await arrived;
+    client.destroy();
+    await a.held[0]!.closed;
+    const levee = registry.peek(DEFAULT_KEY)!;
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, failed: 1, cancelled: 0 });
+    expectSettled(levee);
+  });
+
+  it('counts a response the handler destroys with an error as a failure', async () => {
+    const a = app();
+    server = await listen(shedLoad({ registry })(a.handler));
+    const arrived = a.arrival();
+    const client = rawRequest(server.origin, '/hold');
+    await arrived;
+    a.held[0]!.res.destroy(new Error('upstream stream broke'));
+    await a.held[0]!.closed;
+    await client.response.catch(() => undefined);
+    const levee = registry.peek(DEFAULT_KEY)!;
+    expect(levee.snapshot().counters).toMatchObject({ admitted: 1, failed: 1, cancelled: 0 });
+    expectSettled(levee);
   });
 
   it('fails a handler that does not answer within slo.timeoutMs, exactly once', async () => {
@@ -253,8 +286,49 @@ describe('createGate: the primitive', () => {
     expect(retryAfterSeconds(20_000)).toBe(20);
   });
 
-  it('validates options', () => {
-    expect(() => createGate({} as never)).toThrow(/options.slo or options.registry is required/);
+  it('keeps Retry-After a finite integer for any hint (#12)', () => {
+    expect(MAX_RETRY_AFTER_SECONDS).toBe(2147483647);
+    expect(retryAfterSeconds(Number.POSITIVE_INFINITY)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(retryAfterSeconds(1e300)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(retryAfterSeconds(Number.MAX_VALUE)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(retryAfterSeconds(2147483647 * 1000)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(retryAfterSeconds(2147483647 * 1000 + 1)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(retryAfterSeconds(Number.NaN)).toBe(1);
+    expect(retryAfterSeconds(-5)).toBe(1);
+    expect(retryAfterSeconds(Number.NEGATIVE_INFINITY)).toBe(1);
+    for (const ms of [0, 0.5, 999.9, 1e6, 1e12, 1e15, 1e20]) {
+      expect(Number.isInteger(retryAfterSeconds(ms))).toBe(true);
+    }
+  });
+
+  it('sends a finite integer Retry-After even for an infinite hint (#12)', async () => {
+    const clock = virtualClock();
+    const registry = new LeveeRegistry({ slo: SLO_A, clock: clock.now });
+    const levee = registry.get(DEFAULT_KEY);
+    driveOpen(levee, clock);
+    // What a huge timeoutMs gave before the core capped its hint.
+    vi.spyOn(levee, 'retryAfterMs').mockReturnValue(Number.POSITIVE_INFINITY);
+    const server = await listen(shedLoad({ registry })(app().handler));
+    try {
+      const res = await get(server.origin, '/ok');
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe(String(MAX_RETRY_AFTER_SECONDS));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('validates options, naming the function that was called', () => {
+    expect(() => createGate({} as never)).toThrow(
+      /^createGate: options.slo or options.registry is required/,
+    );
+    expect(() => shedLoad({} as never)).toThrow(
+      /^shedLoad: options.slo or options.registry is required/,
+    );
+    expect(() => createGate({ slo: SLO_A, clientAbort: 'ignore' as never })).toThrow(
+      /createGate: options.clientAbort must be 'cancel' or 'failure', got "ignore"/,
+    );
+    expect(() => createGate({} as never, 'myAdapter')).toThrow(/^myAdapter: options.slo/);
     expect(() => createGate({ slo: SLO_A, key: 'route' as never })).toThrow(
       /options.key must be a function, got "route"/,
     );

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Agent, type Dispatcher, request, fetch as undiciFetch } from 'undici';
+import {
+  Agent,
+  type Dispatcher,
+  getGlobalDispatcher,
+  request,
+  setGlobalDispatcher,
+  fetch as undiciFetch,
+} from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CircuitOpenError,
@@ -87,6 +94,47 @@ describe('undici interceptor on loopback', () => {
     );
     expect(isCircuitOpenError((viaFetch as Error).cause)).toBe(true);
     expect(server.requests).toBe(0);
+  });
+
+  it("with undici's fetch: a shed request rejects with TypeError('fetch failed') whose cause is the CircuitOpenError (#14)", async () => {
+    const instance = registry.get(server.origin);
+    driveOpen(instance, clock);
+    const err = await undiciFetch(`${server.origin}/ok`, { dispatcher }).catch((e: unknown) => e);
+    // fetch wraps every dispatch error; the Levee error is one `cause` down.
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toBe('fetch failed');
+    const cause = (err as Error).cause;
+    expect(cause).toBeInstanceOf(CircuitOpenError);
+    expect(cause).toMatchObject({
+      code: 'ERR_CIRCUIT_OPEN',
+      state: 'OPEN',
+      retryAfterMs: instance.retryAfterMs(),
+    });
+    expect(isCircuitOpenError(cause)).toBe(true);
+    expect(server.requests).toBe(0);
+  });
+
+  it("with a global dispatcher and Node's own fetch: the same error, one cause down (#14)", async () => {
+    const previous = getGlobalDispatcher();
+    setGlobalDispatcher(dispatcher);
+    try {
+      // Admitted requests are counted through the global dispatcher…
+      const ok = await globalThis.fetch(`${server.origin}/ok`);
+      expect(await ok.text()).toBe('body');
+      const instance = registry.peek(server.origin)!;
+      expect(instance.snapshot().counters).toMatchObject({ admitted: 1, succeeded: 1 });
+      // …and shed ones never leave the process.
+      driveOpen(instance, clock);
+      const err = await globalThis.fetch(`${server.origin}/ok`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TypeError);
+      const cause = (err as Error).cause as CircuitOpenError;
+      expect(cause.name).toBe('CircuitOpenError');
+      expect(cause).toMatchObject({ code: 'ERR_CIRCUIT_OPEN', state: 'OPEN' });
+      expect(isCircuitOpenError(cause)).toBe(true);
+      expect(server.requests).toBe(1);
+    } finally {
+      setGlobalDispatcher(previous);
+    }
   });
 
   it('sheds an overload beyond the limit; the dependency only sees admitted requests', async () => {

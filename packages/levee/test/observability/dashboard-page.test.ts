@@ -19,11 +19,16 @@ const hash = (text: string): string =>
   `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 const servers: Server[] = [];
+const handlers: Array<{ close(): void }> = [];
 afterAll(async () => {
+  for (const h of handlers) h.close(); // stops each handler's sampling timer
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-async function page(handler: RequestListener): Promise<{ body: string; csp: string }> {
+async function page(
+  handler: RequestListener & { close(): void },
+): Promise<{ body: string; csp: string }> {
+  handlers.push(handler);
   const server = createServer(handler);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

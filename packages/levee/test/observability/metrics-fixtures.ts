@@ -82,9 +82,13 @@ export interface HttpResult {
 }
 
 /** One request over a fresh connection (no keep-alive agent: nothing lingers after the test). */
-export function httpRequest(url: string, method = 'GET'): Promise<HttpResult> {
+export function httpRequest(
+  url: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent: false }, (res) => {
+    const req = request(url, { method, agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {

@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TRANSITIONS } from '../../src/core/transitions.js';
-import { KNOWN_TRANSITIONS, METRICS, mergeTransitions } from '../../src/observability/metrics.js';
+import {
+  errorBudget,
+  KNOWN_TRANSITIONS,
+  METRICS,
+  mergeTransitions,
+} from '../../src/observability/metrics.js';
 
 describe('the metric table', () => {
   it('reports transitions grouped by the state left, in lifecycle order', () => {
@@ -43,5 +49,48 @@ describe('the metric table', () => {
       expect(m.prom.endsWith('_total'), m.prom).toBe(m.kind === 'counter');
       for (const l of m.labels) expect(l.otel).toMatch(/^levee\./);
     }
+  });
+});
+
+describe('errorBudget: 1 − successRate without float noise (#14)', () => {
+  it('prints the budget the SLO was written with', () => {
+    expect(1 - 0.9).toBe(0.09999999999999998); // what the gauge used to print
+    expect(errorBudget(0.9)).toBe(0.1);
+    expect(errorBudget(0.99)).toBe(0.01);
+    expect(errorBudget(0.995)).toBe(0.005);
+    expect(errorBudget(0.999)).toBe(0.001);
+    expect(errorBudget(0.9999)).toBe(0.0001);
+    expect(errorBudget(0.5)).toBe(0.5);
+    expect(errorBudget(0.25)).toBe(0.75);
+    expect(String(errorBudget(0.99999))).toBe('0.00001');
+    expect(errorBudget(1e-7)).toBe(0.9999999); // String() writes it with an exponent
+    expect(errorBudget(2.5e-8)).toBe(0.999999975);
+  });
+
+  it('is the nearest double to the decimal complement for SLOs of up to 12 decimals', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1 }), (places, raw) => {
+        const scale = 10 ** places;
+        // 1 … scale − 1, half of the draws below 1000 (String() writes those with an exponent).
+        const k = 1 + (raw % (raw % 2 === 0 ? Math.min(999, scale - 1) : scale - 1));
+        // k / scale and (scale − k) / scale are correctly rounded quotients of exact integers.
+        expect(errorBudget(k / scale)).toBe((scale - k) / scale);
+      }),
+      { numRuns: 2000, seed: 14 },
+    );
+  });
+
+  it('stays within half an ulp of successRate of 1 − successRate for any rate in (0, 1)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true, minExcluded: true, maxExcluded: true }),
+        (s) => {
+          const budget = errorBudget(s);
+          expect(Number.isFinite(budget)).toBe(true);
+          expect(Math.abs(budget - (1 - s))).toBeLessThanOrEqual(Number.EPSILON / 2);
+        },
+      ),
+      { numRuns: 5000, seed: 14 },
+    );
   });
 });

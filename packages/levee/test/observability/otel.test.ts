@@ -144,9 +144,7 @@ describe('observeLevees', () => {
     expect(value(m.get('levee.estimated_capacity'), { 'levee.key': 'closed' })).toBe(0.5);
     expect(value(m.get('levee.error.ratio'), { 'levee.key': 'throttled' })).toBe(1);
     expect(value(m.get('levee.error.lower_bound'), { 'levee.key': 'closed' })).toBe(0);
-    expect(value(m.get('levee.error.budget'), { 'levee.key': 'open' })).toBe(
-      levees.get('open')!.thresholds.sloErr,
-    );
+    expect(value(m.get('levee.error.budget'), { 'levee.key': 'open' })).toBe(0.01);
     expect(value(m.get('levee.latency'), { 'levee.key': 'closed' })).toBeCloseTo(0.01, 12);
 
     const adm = m.get('levee.admissions');

@@ -46,7 +46,7 @@ describe('createPrometheusCollector', () => {
     const registry = new Registry();
     collect(levees, { registry });
     const text = lines(await registry.metrics());
-    const budget = String(levees.get('closed')!.thresholds.sloErr);
+    const budget = '0.01'; // 1 − 0.99, printed without float noise (not 0.010000000000000009)
 
     const expected = [
       '# HELP levee_state Current state of the breaker: 1 for the state it is in, 0 for the other three.',

@@ -1,5 +1,5 @@
 /**
- * Netflix concurrency-limits `AIMDLimit` (PEERS.md §3), as a Candidate.
+ * Netflix concurrency-limits `AIMDLimit` (docs/PEERS.md §3), as a Candidate.
  *
  * Loss-based additive-increase / multiplicative-decrease, updated on every
  * completed request:

@@ -1,5 +1,5 @@
 /**
- * Envoy's adaptive-concurrency gradient controller (PEERS.md §3, Envoy docs),
+ * Envoy's adaptive-concurrency gradient controller (docs/PEERS.md §3, Envoy docs),
  * as a Candidate, with its two timers run on simulated time.
  *
  * - Latency samples (every completed request, success or failure — the filter

@@ -1,5 +1,5 @@
 /**
- * Netflix concurrency-limits `Gradient2Limit` (PEERS.md §3), as a Candidate.
+ * Netflix concurrency-limits `Gradient2Limit` (docs/PEERS.md §3), as a Candidate.
  *
  * Per completed request (RTT = its latency; drops are not treated specially —
  * a timeout acts through its large RTT, a fast error looks like a fast RTT):

@@ -1,6 +1,6 @@
 /**
  * Google SRE client-side adaptive throttling ("Handling Overload", SRE book;
- * PEERS.md §3), as a Candidate, with K = 1 / SLO success rate.
+ * docs/PEERS.md §3), as a Candidate, with K = 1 / SLO success rate.
  *
  * Over a sliding window (2 minutes) the client counts `requests` — every
  * request the application attempted, including those this throttle dropped —

@@ -1,5 +1,5 @@
 /**
- * Netflix concurrency-limits `VegasLimit` (PEERS.md §3), as a Candidate.
+ * Netflix concurrency-limits `VegasLimit` (docs/PEERS.md §3), as a Candidate.
  *
  * Delay-based, after TCP Vegas. Per completed request with RTT > 0:
  * 1. probe: every ~probeMultiplier · limit samples (the count jittered by a

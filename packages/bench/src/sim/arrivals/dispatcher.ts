@@ -1,5 +1,5 @@
 /**
- * The closed-loop dispatcher's arrival stream (BENCHMARKS.md §5.2, the
+ * The closed-loop dispatcher's arrival stream (docs/BENCHMARKS.md §5.2, the
  * "(verified, exact form)"). Only each spec's RPM (and duration) is used.
  *
  * State: `t = 0`, `specStart = 0`, spec 0, stored quotient `I = 60e9 / rpm`.

@@ -1,5 +1,5 @@
 /**
- * The open-loop load generator's event stream (BENCHMARKS.md §1.2, loadgen
+ * The open-loop load generator's event stream (docs/BENCHMARKS.md §1.2, loadgen
  * v0.2.0), bit-exact with Go for the request records.
  *
  * Generator, per request (one PCG seeded `(seed, seed >> 32)`):

@@ -1,5 +1,5 @@
 /**
- * HPA-style capacity controller of the closed-loop backend (BENCHMARKS.md
+ * HPA-style capacity controller of the closed-loop backend (docs/BENCHMARKS.md
  * §5.4 "Autoscaler"), on virtual time in integer nanoseconds.
  *
  * Demand: admitted requests are counted in a window that closes at the first

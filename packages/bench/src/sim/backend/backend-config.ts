@@ -1,5 +1,5 @@
 /**
- * Parameters of the closed-loop backend (BENCHMARKS.md §5.4), as one typed
+ * Parameters of the closed-loop backend (docs/BENCHMARKS.md §5.4), as one typed
  * object so a sweep can override any of them. Durations are in seconds, as in
  * the spec's table; the models convert them to integer nanoseconds once.
  */

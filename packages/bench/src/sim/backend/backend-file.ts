@@ -1,6 +1,6 @@
 /**
  * `--backend FILE`: a JSON object overriding any parameter of the closed-loop
- * backend (BENCHMARKS.md §5.4), e.g.
+ * backend (docs/BENCHMARKS.md §5.4), e.g.
  *
  * ```json
  * { "throughputPerReplica": 300, "queueDepthPerReplica": 20, "maxReplicas": 16,

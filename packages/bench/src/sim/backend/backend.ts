@@ -1,5 +1,5 @@
 /**
- * The closed-loop backend (BENCHMARKS.md §5.4): an HPA-style autoscaler, a
+ * The closed-loop backend (docs/BENCHMARKS.md §5.4): an HPA-style autoscaler, a
  * worker pool with a bounded FIFO queue, a load EWMA driving latency and error
  * degradation, a crash/restart model and a latency generator, composed on
  * virtual time (integer nanoseconds in JS numbers).

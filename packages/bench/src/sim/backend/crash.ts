@@ -1,5 +1,5 @@
 /**
- * Crash and restart of the closed-loop backend (BENCHMARKS.md §5.4 "Crash and
+ * Crash and restart of the closed-loop backend (docs/BENCHMARKS.md §5.4 "Crash and
  * restart"). The trigger watches the EWMA load at admitted-request arrivals: a
  * timer starts at the first sample at or above the threshold and fires at a
  * later sample at least `sustain` after it; any sample below stops it (timer 0

@@ -1,5 +1,5 @@
 /**
- * How the backend degrades with its EWMA load L (BENCHMARKS.md §5.4 step 5):
+ * How the backend degrades with its EWMA load L (docs/BENCHMARKS.md §5.4 step 5):
  * a multiplier on the reported latency and an extra (overload) error
  * probability. Both are continuous, piecewise linear in L; expressions are
  * evaluated in the spec's operation order so results are bit-exact.

@@ -1,5 +1,5 @@
 /**
- * The backend's latency generator (BENCHMARKS.md §5.4 "Latency generator"):
+ * The backend's latency generator (docs/BENCHMARKS.md §5.4 "Latency generator"):
  * its own Go PCG stream seeded like the dispatcher's (a separate instance),
  * drawing one uniform per submit for the nominal service time and uniforms for
  * the error rolls.

@@ -1,5 +1,5 @@
 /**
- * The backend's smoothed load (BENCHMARKS.md §5.4 step 3): a time-decayed EWMA
+ * The backend's smoothed load (docs/BENCHMARKS.md §5.4 step 3): a time-decayed EWMA
  * of the instantaneous load (busy slots + queued items) / total slots, with a
  * 5 s half-life. Upstream writes ln 2 as the literal 0.693147 and evaluates
  * α = 1 − exp(((−dt) × 0.693147) / halfLife) with dt in nanoseconds.

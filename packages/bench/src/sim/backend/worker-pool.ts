@@ -1,5 +1,5 @@
 /**
- * The worker pool of the closed-loop backend (BENCHMARKS.md §5.4 "Worker
+ * The worker pool of the closed-loop backend (docs/BENCHMARKS.md §5.4 "Worker
  * pool"): `slotsPerReplica` slots per live replica, each busy until some time
  * (ns), plus a FIFO queue of the nominal service times of waiting requests,
  * limited to `queueDepthPerReplica` × live replicas.

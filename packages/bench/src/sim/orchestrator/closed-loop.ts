@@ -1,5 +1,5 @@
 /**
- * The closed-loop benchmark's orchestrator, the "app" (BENCHMARKS.md §5.3):
+ * The closed-loop benchmark's orchestrator, the "app" (docs/BENCHMARKS.md §5.3):
  * dispatcher → one breaker → a dedicated backend, all on virtual time.
  *
  * Per arrival at t: `backend.advance(t)` delivers every completion due by t to

@@ -1,5 +1,5 @@
 /**
- * The cooperation benchmark's orchestrator (BENCHMARKS.md §5.6
+ * The cooperation benchmark's orchestrator (docs/BENCHMARKS.md §5.6
  * "Cooperation", §5.7 P3): `instances` breakers of one type share one backend,
  * as if a fleet of app instances each ran its own breaker in front of the same
  * service.

@@ -1,7 +1,7 @@
 /**
  * Ziggurat tables of Go's `math/rand/v2` `ExpFloat64()` (256 layers,
  * Marsaglia & Tsang 2000), regenerated at module load from the recurrence of
- * BENCHMARKS.md Appendix A.4 in float64 with `Math.exp`/`Math.log`.
+ * docs/BENCHMARKS.md Appendix A.4 in float64 with `Math.exp`/`Math.log`.
  *
  * The result is checked bit-for-bit against `go-exp-tables.json` by the tests
  * (pinned samples plus a digest of all 768 entries).

@@ -1,6 +1,6 @@
 /**
  * Bit-exact port of the parts of Go's `math/rand/v2` that the benchmark suites
- * use, written from BENCHMARKS.md Appendix A:
+ * use, written from docs/BENCHMARKS.md Appendix A:
  *
  * - the PCG source (128-bit LCG state, DXSM output), seeded like `NewPCG`;
  * - `Uint64()`, `Uint32()`, `Float64()` (53-bit) and the 256-layer ziggurat
@@ -109,7 +109,7 @@ export class GoRand {
   }
 
   /**
-   * The benchmark seeding convention (BENCHMARKS.md §1.3): `NewPCG(seed, seed >> 32)`
+   * The benchmark seeding convention (docs/BENCHMARKS.md §1.3): `NewPCG(seed, seed >> 32)`
    * (arithmetic shift of the int64 seed). For seed 20241225 that is (20241225, 0).
    */
   static seeded(seed: bigint | number): GoRand {

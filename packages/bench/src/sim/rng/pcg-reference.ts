@@ -1,6 +1,6 @@
 /**
  * Slow, obviously-correct BigInt model of Go's `math/rand/v2` PCG-DXSM source
- * (BENCHMARKS.md Appendix A.1/A.2). It exists as a test oracle for the fast
+ * (docs/BENCHMARKS.md Appendix A.1/A.2). It exists as a test oracle for the fast
  * limb-based implementation in `go-rand.ts`; do not use it on hot paths.
  */
 

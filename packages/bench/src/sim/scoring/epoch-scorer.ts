@@ -1,5 +1,5 @@
 /**
- * Closed-loop scoring in 200 ms epochs (BENCHMARKS.md §5.5).
+ * Closed-loop scoring in 200 ms epochs (docs/BENCHMARKS.md §5.5).
  *
  * Each completion falls in epoch trunc(t / 2e8). Per epoch the successes s and
  * failures f are counted; when the epoch changes, 5·s² and 5·f² are added to

@@ -1,5 +1,5 @@
 /**
- * The closed-loop backend's baseline error rate per spec (BENCHMARKS.md §5.4).
+ * The closed-loop backend's baseline error rate per spec (docs/BENCHMARKS.md §5.4).
  *
  * In the closed-loop backend a spec's `errorRate` does not inject errors: it
  * only marks incident specs (errorRate > 0.10), whose latency profile the

@@ -1,5 +1,5 @@
 /**
- * The load generator's piecewise latency distribution (BENCHMARKS.md §1.2
+ * The load generator's piecewise latency distribution (docs/BENCHMARKS.md §1.2
  * step 4, §5.4 "latency generator"), as a function of one uniform x ∈ [0, 1):
  *
  * - x ≤ 0.99: `y = a + b·x / (1 − c·x)` with `a = p50/2`,

@@ -1,5 +1,5 @@
 /**
- * Load specs (BENCHMARKS.md §1.1): a workload is an ordered list of these.
+ * Load specs (docs/BENCHMARKS.md §1.1): a workload is an ordered list of these.
  * Field names follow `cyber-monday.json`.
  */
 export interface LoadSpec {
@@ -185,7 +185,7 @@ export function totalDurationS(specs: readonly LoadSpec[]): number {
 }
 
 /**
- * Expected number of requests, Σ rpm·durationS / 60 (BENCHMARKS.md §2.3;
+ * Expected number of requests, Σ rpm·durationS / 60 (docs/BENCHMARKS.md §2.3;
  * the products are summed exactly, then divided once). Not rounded: an
  * integer whenever the durations are multiples of 60 s, as in Cyber Monday.
  */

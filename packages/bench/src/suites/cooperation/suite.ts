@@ -1,28 +1,36 @@
 /**
- * `levee-bench cooperation` (BENCHMARKS.md §5.6, §5.7 P3): 100 instances of
+ * `levee-bench cooperation` (docs/BENCHMARKS.md §5.6, §5.7 P3): 100 instances of
  * one breaker type share one backend (src/sim/orchestrator/cooperation.ts), one
  * candidate type after another.
  */
+import type { BackendConfig } from '../../sim/backend/backend-config.js';
 import type { CooperationResult } from '../../sim/orchestrator/cooperation.js';
-import { singleSlo } from '../closed-loop/suite.js';
+import type { LoadSpec } from '../../sim/workload/load-spec.js';
+import { roundedResult } from '../closed-loop/format.js';
+import { closedLoopJob } from '../closed-loop/runner.js';
 import {
-  type CooperationParams,
   chosenCandidates,
-  closedLoopJob,
   configJson,
-  deltaRow,
   displayName,
-  fixed2,
-  formatTable,
   isPublishedSetup,
   jobBackend,
   jobSpecs,
-  roundedResult,
-  roundedRow,
   type SloConfig,
-} from '../common.js';
-import { PUBLISHED_COOPERATION, publishedBest } from '../published.js';
-import type { Job, Suite, SuiteOptions } from '../suite.js';
+  singleSlo,
+  workloadClockStart,
+} from '../shared/jobs.js';
+import { unsignedInt } from '../shared/option-values.js';
+import { deltaRow, publishedBest, roundedRow } from '../shared/scoreboard.js';
+import {
+  type Job,
+  OptionValueError,
+  type Suite,
+  type SuiteOption,
+  type SuiteOptions,
+} from '../shared/suite.js';
+import { formatCooperationTables } from './format.js';
+import { PUBLISHED_COOPERATION } from './published.js';
+import { COOPERATION_RUNNER, type CooperationParams, cooperationRunner } from './runner.js';
 
 /** The breakers' SLO in the cooperation suite (the upstream code: 0.80, 2,500 ms). */
 export const COOPERATION_SLO: Readonly<SloConfig> = { successRate: 0.8, timeoutMs: 2500 };
@@ -30,63 +38,44 @@ export const COOPERATION_INSTANCES = 100;
 
 const DEFAULT_CANDIDATES = ['no-cb', 'levee', 'static-bau', 'static-peak'] as const;
 
-function instances(options: SuiteOptions): number {
-  return options.instances ?? COOPERATION_INSTANCES;
+interface CooperationOptions {
+  /** `--instances`: breaker instances sharing the backend. */
+  instances: number;
 }
 
-export function formatCooperationTables(results: readonly CooperationResult[]): string {
-  const main = formatTable(
-    [
-      'CB Type',
-      'Inst',
-      'Blocked',
-      'Allowed',
-      'Successes',
-      'Failures',
-      'SuccessScore',
-      'FailureScore',
-      'Delta',
-      'MaxConc',
-      'Crashes',
-    ],
-    results.map((r) => [
-      r.candidate,
-      String(r.instances),
-      String(r.blocked),
-      String(r.allowed),
-      String(r.successes),
-      String(r.failures),
-      fixed2(r.successScore),
-      fixed2(r.failureScore),
-      fixed2(r.delta),
-      String(r.maxConcurrency),
-      String(r.backend.crashes),
-    ]),
-    [11],
-  );
-  const backend = formatTable(
-    ['Backend', 'Requests', 'Successes', 'Failures', 'Shed', 'QueueDrops', 'Crashes'],
-    results.map((r) => [
-      r.candidate,
-      ...[
-        r.backend.requests,
-        r.backend.successes,
-        r.backend.failures,
-        r.backend.shed,
-        r.backend.queueDrops,
-        r.backend.crashes,
-      ].map(String),
-    ]),
-    [11],
-  );
-  return `${main}\n${backend}`;
+const INSTANCES_OPTION: SuiteOption<CooperationOptions> = {
+  flag: 'instances',
+  value: 'N',
+  help: `Breaker instances sharing the backend, 1-10000. Default: ${COOPERATION_INSTANCES}.`,
+  field: 'instances',
+  parse: (value) => {
+    const n = unsignedInt(value, 'a positive integer');
+    if (n < 1 || n > 10000) throw new OptionValueError(value, 'must be between 1 and 10000');
+    return n;
+  },
+};
+
+interface CooperationPlan {
+  options: SuiteOptions;
+  slo: SloConfig;
+  candidates: string[];
+  instances: number;
+  specs: LoadSpec[];
+  backend: BackendConfig;
+  /** The published setup, SLO and fleet size: the reference figures apply. */
+  published: boolean;
 }
 
-export const cooperationSuite: Suite<CooperationParams, CooperationResult> = {
+export const cooperationSuite: Suite<
+  CooperationParams,
+  CooperationResult,
+  CooperationPlan,
+  CooperationOptions
+> = {
   name: 'cooperation',
   summary: '100 breaker instances of each type sharing one backend',
   description: `Runs 100 instances of one breaker type in front of ONE shared backend, for each
-candidate type in turn (BENCHMARKS.md §5.6/§5.7 P3), as if a fleet of app
+candidate type in turn (docs/BENCHMARKS.md §5.6/§5.7 P3), as if a fleet of app
 instances each had its own breaker. The arrival stream is the dispatcher's;
 request n (0-based) goes to instance n mod 100. Each instance counts its own
 requests in flight; completions go back to the instance that admitted them.
@@ -96,7 +85,7 @@ value. The breakers' SLO is 0.80 with a 2,500 ms timeout; requests still time
 out at 1,500 ms.`,
   options: [
     'candidates',
-    'instances',
+    INSTANCES_OPTION,
     'seed',
     'specs',
     'workload',
@@ -108,17 +97,34 @@ out at 1,500 ms.`,
     'jobs',
   ],
   defaultCandidates: DEFAULT_CANDIDATES,
-  defaults: { slo: '0.80', 'timeout-ms': '2500', instances: String(COOPERATION_INSTANCES) },
+  defaults: { slo: '0.80', 'timeout-ms': '2500' },
+  runners: { [COOPERATION_RUNNER]: cooperationRunner },
 
-  jobs(options) {
+  plan(options) {
     const slo = singleSlo(options, COOPERATION_SLO);
-    const specs = jobSpecs(options);
-    const backend = jobBackend(options);
-    const n = instances(options);
-    return chosenCandidates(options, DEFAULT_CANDIDATES).map((c): Job<CooperationParams> => {
-      const base = closedLoopJob(c, options.seed, specs, backend, slo, `${displayName(c)} x ${n}`);
+    const instances = options.instances ?? COOPERATION_INSTANCES;
+    return {
+      options,
+      slo,
+      candidates: chosenCandidates(options, DEFAULT_CANDIDATES),
+      instances,
+      specs: jobSpecs(options),
+      backend: jobBackend(options),
+      published:
+        isPublishedSetup(options) &&
+        slo.successRate === COOPERATION_SLO.successRate &&
+        slo.timeoutMs === COOPERATION_SLO.timeoutMs &&
+        instances === COOPERATION_INSTANCES,
+    };
+  },
+
+  jobs(plan) {
+    const n = plan.instances;
+    return plan.candidates.map((c): Job<CooperationParams> => {
+      const label = `${displayName(c)} x ${n}`;
+      const base = closedLoopJob(c, plan.options.seed, plan.specs, plan.backend, plan.slo, label);
       return {
-        runner: 'cooperation',
+        runner: COOPERATION_RUNNER,
         params: { ...base.params, instances: n },
         label: base.label,
         cost: base.cost,
@@ -126,20 +132,12 @@ out at 1,500 ms.`,
     });
   },
 
-  reduce(options, results) {
-    const slo = singleSlo(options, COOPERATION_SLO);
-    const candidates = chosenCandidates(options, DEFAULT_CANDIDATES);
-    const n = instances(options);
-    const published =
-      isPublishedSetup(options) &&
-      slo.successRate === COOPERATION_SLO.successRate &&
-      slo.timeoutMs === COOPERATION_SLO.timeoutMs &&
-      n === COOPERATION_INSTANCES;
+  reduce(plan, results) {
     const row = deltaRow(
       'cooperation',
-      `${n} instances`,
+      `${plan.instances} instances`,
       results,
-      published
+      plan.published
         ? { levee: PUBLISHED_COOPERATION.Levee!, ...publishedBest(PUBLISHED_COOPERATION) }
         : undefined,
     );
@@ -147,11 +145,17 @@ out at 1,500 ms.`,
       text: formatCooperationTables(results),
       json: {
         suite: 'cooperation',
-        config: { ...configJson(options, candidates), slo, instances: n },
+        config: {
+          ...configJson(plan.options, plan.candidates),
+          slo: plan.slo,
+          instances: plan.instances,
+        },
         results: results.map((r) => ({ ...roundedResult(r), instances: r.instances })),
         scoreboard: row === undefined ? [] : [roundedRow(row)],
       },
       scoreboard: row === undefined ? [] : [row],
     };
   },
+
+  clockStartS: (plan) => workloadClockStart(plan.options),
 };

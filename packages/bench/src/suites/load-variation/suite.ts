@@ -1,29 +1,15 @@
 /**
- * `levee-bench load-variation` (BENCHMARKS.md §5.6, §5.7 P2): the reference
+ * `levee-bench load-variation` (docs/BENCHMARKS.md §5.6, §5.7 P2): the reference
  * run repeated on seven variations of the workload — every spec's RPM →
  * max(trunc(RPM × r), 1), ErrorRate → min(ErrorRate × e, 0.95) — with the
  * backend unchanged.
  */
-import type { ClosedLoopResult } from '../../sim/orchestrator/closed-loop.js';
-import { CLOSED_LOOP_SLO, singleSlo } from '../closed-loop/suite.js';
-import {
-  type ClosedLoopParams,
-  chosenCandidates,
-  closedLoopJob,
-  configJson,
-  deltaRow,
-  displayName,
-  formatDetailTable,
-  formatSweepSummary,
-  isPublishedSetup,
-  jobBackend,
-  jobSpecs,
-  roundedResult,
-  roundedRow,
-  type Variation,
-} from '../common.js';
-import { PUBLISHED_LOAD_VARIATION } from '../published.js';
-import type { Job, ScoreboardRow, Suite, SuiteOptions } from '../suite.js';
+import { CLOSED_LOOP_SLO } from '../closed-loop/suite.js';
+import { closedLoopSweep } from '../closed-loop/sweep.js';
+import type { Variation } from '../shared/jobs.js';
+import { nameList } from '../shared/option-values.js';
+import type { SuiteOption, SuiteOptions } from '../shared/suite.js';
+import { PUBLISHED_LOAD_VARIATION } from './published.js';
 
 export interface NamedVariation extends Variation {
   name: string;
@@ -45,7 +31,26 @@ export function variationLabel(v: NamedVariation): string {
   return `${v.name} (${v.rpm.toFixed(1)}x, ${v.error.toFixed(1)}x)`;
 }
 
-function chosenVariations(options: SuiteOptions): NamedVariation[] {
+interface LoadVariationOptions {
+  /** `--variations`: names in run order; default all seven. */
+  variations: string[];
+}
+
+const VARIATIONS_OPTION: SuiteOption<LoadVariationOptions> = {
+  flag: 'variations',
+  value: 'LIST',
+  help: `Comma-separated variations to run. Known: ${VARIATIONS.map((v) => v.name).join(', ')}.
+Default: all seven.`,
+  field: 'variations',
+  parse: (value) =>
+    nameList(
+      value,
+      VARIATIONS.map((v) => v.name),
+      'variation',
+    ),
+};
+
+function chosenVariations(options: SuiteOptions & Partial<LoadVariationOptions>): NamedVariation[] {
   if (options.variations === undefined) return [...VARIATIONS];
   return options.variations.map((name) => {
     const v = VARIATIONS.find((x) => x.name === name);
@@ -54,12 +59,10 @@ function chosenVariations(options: SuiteOptions): NamedVariation[] {
   });
 }
 
-const DEFAULT_CANDIDATES = ['levee', 'static-bau', 'static-peak'] as const;
-
-export const loadVariationSuite: Suite<ClosedLoopParams, ClosedLoopResult> = {
+export const loadVariationSuite = closedLoopSweep<LoadVariationOptions>({
   name: 'load-variation',
   summary: 'the reference run on seven variations of the workload rate and error rates',
-  description: `Repeats the closed-loop run on seven variations of the workload (BENCHMARKS.md
+  description: `Repeats the closed-loop run on seven variations of the workload (docs/BENCHMARKS.md
 §5.6/§5.7 P2): every spec's RPM -> max(trunc(RPM x r), 1) and ErrorRate ->
 min(ErrorRate x e, 0.95), the backend unchanged. Variations (r, e): baseline
 (1.0, 1.0), half-RPM (0.5, 1.0), double-RPM (2.0, 1.0), low-err (1.0, 0.2),
@@ -72,7 +75,7 @@ Prints Delta per variation and candidate, Levee's lead over the best
 competitor, and a detail table.`,
   options: [
     'candidates',
-    'variations',
+    VARIATIONS_OPTION,
     'seed',
     'specs',
     'workload',
@@ -83,74 +86,25 @@ competitor, and a detail table.`,
     'out',
     'jobs',
   ],
-  defaultCandidates: DEFAULT_CANDIDATES,
+  defaultCandidates: ['levee', 'static-bau', 'static-peak'],
   defaults: { slo: '0.90', 'timeout-ms': '1500' },
+  slo: CLOSED_LOOP_SLO,
+  column: 'Variation',
 
-  jobs(options) {
-    const slo = singleSlo(options, CLOSED_LOOP_SLO);
-    const backend = jobBackend(options);
-    const candidates = chosenCandidates(options, DEFAULT_CANDIDATES);
-    const jobs: Job<ClosedLoopParams>[] = [];
-    for (const v of chosenVariations(options)) {
-      const specs = jobSpecs(options, v);
-      for (const c of candidates) {
-        jobs.push(
-          closedLoopJob(c, options.seed, specs, backend, slo, `${v.name} / ${displayName(c)}`),
-        );
-      }
-    }
-    return jobs;
-  },
+  configurations: (options) =>
+    chosenVariations(options).map((v) => {
+      const ref = PUBLISHED_LOAD_VARIATION[v.name];
+      return {
+        label: variationLabel(v),
+        detail: v.name,
+        job: v.name,
+        variation: v,
+        ...(ref === undefined
+          ? {}
+          : { reference: { levee: ref.levee, best: ref.staticPeak, bestName: 'Static-Peak' } }),
+        json: { name: v.name, rpmFactor: v.rpm, errorFactor: v.error },
+      };
+    }),
 
-  reduce(options, results) {
-    const slo = singleSlo(options, CLOSED_LOOP_SLO);
-    const candidates = chosenCandidates(options, DEFAULT_CANDIDATES);
-    const variations = chosenVariations(options);
-    const published =
-      isPublishedSetup(options) &&
-      slo.successRate === CLOSED_LOOP_SLO.successRate &&
-      slo.timeoutMs === CLOSED_LOOP_SLO.timeoutMs;
-    const groups = variations.map((v, i) => ({
-      variation: v,
-      configuration: variationLabel(v),
-      results: results.slice(i * candidates.length, (i + 1) * candidates.length),
-    }));
-    const scoreboard: ScoreboardRow[] = [];
-    for (const g of groups) {
-      const ref = PUBLISHED_LOAD_VARIATION[g.variation.name];
-      const row = deltaRow(
-        'load-variation',
-        g.configuration,
-        g.results,
-        published && ref !== undefined
-          ? { levee: ref.levee, best: ref.staticPeak, bestName: 'Static-Peak' }
-          : undefined,
-      );
-      if (row !== undefined) scoreboard.push(row);
-    }
-    const text =
-      formatSweepSummary('Variation', groups) +
-      '\n' +
-      formatDetailTable(
-        'Variation',
-        groups.flatMap((g) =>
-          g.results.map((result) => ({ configuration: g.variation.name, result })),
-        ),
-      );
-    return {
-      text,
-      json: {
-        suite: 'load-variation',
-        config: { ...configJson(options, candidates), slo },
-        variations: groups.map((g) => ({
-          name: g.variation.name,
-          rpmFactor: g.variation.rpm,
-          errorFactor: g.variation.error,
-          results: g.results.map(roundedResult),
-        })),
-        scoreboard: scoreboard.map(roundedRow),
-      },
-      scoreboard,
-    };
-  },
-};
+  json: { config: ({ slo }) => ({ slo }), list: 'variations' },
+});

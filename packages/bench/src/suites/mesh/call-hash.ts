@@ -1,5 +1,5 @@
 /**
- * Per-call randomness of the mesh engine (BENCHMARKS.md §6.3): every draw is
+ * Per-call randomness of the mesh engine (docs/BENCHMARKS.md §6.3): every draw is
  * a hash of the call's 64-bit id, so all governors see the same latency,
  * error and fan-out draws for the same call no matter how the event order
  * differs.

@@ -1,5 +1,5 @@
 /**
- * The mesh engine (BENCHMARKS.md §6.3): a single-threaded discrete-event
+ * The mesh engine (docs/BENCHMARKS.md §6.3): a single-threaded discrete-event
  * loop over one topology, one governor kind and one scenario, on integer-ns
  * virtual time.
  *

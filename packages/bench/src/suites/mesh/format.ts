@@ -1,6 +1,6 @@
 /**
  * Output of the mesh suite: the results table in the layout of the published
- * mesh table (BENCHMARKS.md §6.7), the crash and per-entry Delta lines, a
+ * mesh table (docs/BENCHMARKS.md §6.7), the crash and per-entry Delta lines, a
  * node-health table and the Levee role dwell; the JSON document; the
  * scoreboard row (MeshDelta, higher is better, Levee vs the best competitor).
  */

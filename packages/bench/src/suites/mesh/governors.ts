@@ -1,5 +1,5 @@
 /**
- * Mesh governors (BENCHMARKS.md §6.4): what guards each node replica's
+ * Mesh governors (docs/BENCHMARKS.md §6.4): what guards each node replica's
  * inbound admissions and each of its outbound edges.
  *
  * - Levee: per replica one inbound instance plus one per outbound edge, SLO
@@ -257,10 +257,6 @@ class StaticReplica implements ReplicaGovernor {
     this.#limiters[edge]?.release();
   }
 }
-
-/** Levee state codes for the dwell metrics. */
-export const ROLE_STATES = ['CLOSED', 'THROTTLED', 'OPEN'] as const;
-export type RoleState = (typeof ROLE_STATES)[number];
 
 /** Dwell time and transition counts of all Levee instances of one role. */
 export interface RoleStats {

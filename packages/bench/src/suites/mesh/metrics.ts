@@ -1,5 +1,5 @@
 /**
- * Mesh metrics (BENCHMARKS.md §6.6): entry-level epoch scorers identical to
+ * Mesh metrics (docs/BENCHMARKS.md §6.6): entry-level epoch scorers identical to
  * the closed-loop scoring (§5.5), one per entry node and one for the combined
  * stream. Allowed/Blocked are counted at entry admission, successes and
  * failures at root completion time. MeshDelta is the combined stream's

@@ -1,5 +1,5 @@
 /**
- * One service of the mesh (BENCHMARKS.md §6.2): an HPA-style capacity
+ * One service of the mesh (docs/BENCHMARKS.md §6.2): an HPA-style capacity
  * controller, a pool of worker slots, the crash buffer and the crash state.
  *
  * - Capacity controller: the §5.4 controller with the node's RPS/replica as

@@ -1,5 +1,5 @@
 /**
- * The published mesh results (BENCHMARKS.md §6.7, upstream revision
+ * The published mesh results (docs/BENCHMARKS.md §6.7, upstream revision
  * `bf42c22`): the full 30-minute scenario, seed 20241225. Our runs reproduce
  * every cell (scripts/verify-mesh.mjs checks them).
  */

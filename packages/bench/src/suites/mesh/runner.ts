@@ -1,6 +1,6 @@
 /**
  * Runs one mesh job: one governor over the Storefront topology and the
- * scenario (BENCHMARKS.md §6), returning a plain, JSON-serialisable result
+ * scenario (docs/BENCHMARKS.md §6), returning a plain, JSON-serialisable result
  * that depends only on the job (no wall-clock figures).
  */
 import { MeshEngine, type MeshTracer } from './engine.js';
@@ -15,12 +15,10 @@ import type { StreamScore } from './metrics.js';
 import { normalizePhases, Scenario } from './scenario.js';
 import { buildTopology, STOREFRONT } from './topology.js';
 
-/** The benchmark seed (BENCHMARKS.md §7). */
+/** The benchmark seed (docs/BENCHMARKS.md §7). */
 export const MESH_SEED = 20241225;
 /** The full scenario. */
 export const FULL_PHASES = 'A-H';
-/** The short variant: phases A + B only (330 s). */
-export const SHORT_PHASES = 'A-B';
 
 /** A serialisable mesh job. */
 export interface MeshJob {

@@ -1,5 +1,5 @@
 /**
- * The mesh scenario (BENCHMARKS.md §6.5): 30 simulated minutes in phases
+ * The mesh scenario (docs/BENCHMARKS.md §6.5): 30 simulated minutes in phases
  * A–H, each injecting at most one stressor, with a settle window after every
  * injection.
  *
@@ -87,8 +87,6 @@ function w(
     injections: Object.freeze(injections.map((i) => Object.freeze(i))),
   };
 }
-
-export const PHASE_LETTERS = 'ABCDEFGH';
 
 /** The canonical form "A-X" of a phase range (throws on a bad one). */
 export function normalizePhases(phases: string, all: readonly PhaseWindow[] = MESH_PHASES): string {

@@ -1,5 +1,5 @@
 /**
- * Steady-state request rates of the mesh (BENCHMARKS.md §6.1): every node's
+ * Steady-state request rates of the mesh (docs/BENCHMARKS.md §6.1): every node's
  * RPS is its entry rate plus, over all edges into it (async ones included),
  * the caller's RPS × p. Solved by in-place (Gauss–Seidel) fixed-point
  * iteration in node order, starting from all zeros: at most 200 rounds,

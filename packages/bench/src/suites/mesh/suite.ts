@@ -1,24 +1,42 @@
 /**
- * `levee-bench mesh`: the 10-node Storefront mesh (BENCHMARKS.md §6) as a
- * suite of the CLI framework (src/suites/suite.ts). One job per governor,
- * runner `mesh` (register `runMeshJobRunner` under that name in RUNNERS and
- * `meshSuite` in SUITES).
+ * `levee-bench mesh`: the 10-node Storefront mesh (docs/BENCHMARKS.md §6) as a
+ * suite of the CLI framework (src/suites/shared/suite.ts). One job per
+ * governor, runner `mesh` (`meshRunner`, which records the per-second trace
+ * when given a `MeshTraceRecorder`).
  */
-import type { Job, JobRunner, ScoreboardRow, Suite, SuiteOption, SuiteOptions } from '../suite.js';
+import type {
+  Job,
+  JobRunner,
+  ScoreboardRow,
+  Suite,
+  SuiteOption,
+  SuiteOptions,
+} from '../shared/suite.js';
 import { formatMeshReport, meshResultJson, roundTo } from './format.js';
-import { GOVERNOR_KINDS, GOVERNOR_NAMES, type GovernorKind } from './governors.js';
+import {
+  GOVERNOR_KINDS,
+  GOVERNOR_NAMES,
+  type GovernorKind,
+  PEER_GOVERNOR_COSTS,
+} from './governors.js';
 import { PUBLISHED_MESH, PUBLISHED_MESH_BEST } from './published.js';
 import { FULL_PHASES, MESH_SEED, type MeshJob, type MeshResult, runMeshJob } from './runner.js';
 import { normalizePhases, Scenario } from './scenario.js';
 import { buildTopology } from './topology.js';
+import { MeshTraceRecorder } from './trace.js';
 
-/** Mesh-specific options, read when the CLI provides them. */
-export interface MeshSuiteOptions extends SuiteOptions {
-  /** Phase range, e.g. `A-B`; default `A-H`. */
-  phases?: string;
-  /** Governor kinds in print order; default all five. */
-  governors?: string[];
+/** The mesh suite's own options. */
+export interface MeshOptions {
+  /** `--phases`: phase range, e.g. `A-B`; default `A-H`. */
+  phases: string;
+  /** `--governors`: governor kinds in print order; default all five. */
+  governors: string[];
 }
+
+type MeshSuiteOptions = SuiteOptions & Partial<MeshOptions>;
+
+/** The runner name of mesh jobs. */
+export const MESH_RUNNER = 'mesh';
 
 /** Print (and run) order of the published table. */
 export const MESH_DEFAULT_GOVERNORS: readonly GovernorKind[] = Object.freeze([
@@ -41,20 +59,23 @@ const COST_PER_ARRIVAL: Readonly<Record<GovernorKind, number>> = {
   'static-limiter': 20,
   'static-full': 17,
   levee: 24,
-  // Peers as governors (full run: limiters ~4-6 s, cockatiel ~8 s, opossum ~25 s).
-  gradient2: 20,
-  aimd: 20,
-  vegas: 20,
-  'envoy-gradient': 20,
-  'sre-throttle': 20,
-  'cockatiel-default': 30,
-  'cockatiel-tuned': 30,
-  'opossum-default': 80,
-  'opossum-tuned': 80,
+  // Peers as governors, from their entries' meshCost (full run: limiters ~4-6 s,
+  // cockatiel ~8 s, opossum ~25 s).
+  ...PEER_GOVERNOR_COSTS,
 };
 
-export const runMeshJobRunner: JobRunner<MeshJob, MeshResult> = (params, onProgress) =>
-  runMeshJob(params, onProgress);
+/** Runs a job; with a `MeshTraceRecorder`, also records its per-second trace. */
+export const meshRunner: JobRunner<MeshJob, MeshResult, MeshTraceRecorder> = {
+  run: runMeshJob,
+  recording: {
+    recorder: () => new MeshTraceRecorder(),
+    trace: (recorder, result) => {
+      const trace = recorder.trace();
+      trace.candidate = result.candidate;
+      return trace;
+    },
+  },
+};
 
 /** Expected entry arrivals of a phase range (multipliers sampled each second). */
 export function expectedMeshArrivals(phases: string): number {
@@ -120,7 +141,7 @@ function phasesOf(options: MeshSuiteOptions): string {
 }
 
 /** The mesh suite's own command-line options. */
-export const MESH_EXTRA_OPTIONS: readonly SuiteOption[] = Object.freeze([
+export const MESH_OPTIONS: readonly SuiteOption<MeshOptions>[] = Object.freeze([
   {
     flag: 'phases',
     value: 'RANGE',
@@ -166,7 +187,13 @@ export function meshScoreboardRow(results: readonly MeshResult[]): ScoreboardRow
   return row;
 }
 
-export const meshSuite: Suite<MeshJob, MeshResult> = {
+interface MeshPlan {
+  options: SuiteOptions;
+  phases: string;
+  governors: GovernorKind[];
+}
+
+export const meshSuite: Suite<MeshJob, MeshResult, MeshPlan, MeshOptions> = {
   name: 'mesh',
   summary: 'a 10-service mesh with per-replica inbound and per-edge governors (30 min)',
   description: `Simulates the 10-node "Storefront" service mesh (two entry points, fan-out,
@@ -185,29 +212,30 @@ stream (200 ms epochs, as in closed-loop); higher is better. --candidates
 picks governors by candidate: no-cb gives No-Gov, static-bau or static-peak
 the three static governors, levee Levee, and each peer (e.g. aimd) runs as a
 governor placed like Levee; --governors names governors directly.`,
-  options: ['candidates', 'seed', 'json', 'out', 'jobs'],
-  extraOptions: MESH_EXTRA_OPTIONS,
+  options: ['candidates', 'seed', 'json', 'out', 'jobs', ...MESH_OPTIONS],
   // Stand-ins for the governors (governorsForCandidates): these four give the five published ones.
   defaultCandidates: ['no-cb', 'levee', 'static-bau', 'static-peak'],
   defaults: { seed: String(MESH_SEED) },
 
-  jobs(options) {
-    const opts = options as MeshSuiteOptions;
-    const phases = phasesOf(opts);
-    const arrivals = expectedMeshArrivals(phases);
-    return governorsOf(opts).map(
+  runners: { [MESH_RUNNER]: meshRunner },
+
+  plan(options) {
+    return { options, phases: phasesOf(options), governors: governorsOf(options) };
+  },
+
+  jobs(plan) {
+    const arrivals = expectedMeshArrivals(plan.phases);
+    return plan.governors.map(
       (governor): Job<MeshJob> => ({
-        runner: 'mesh',
-        params: { governor, seed: options.seed, phases },
+        runner: MESH_RUNNER,
+        params: { governor, seed: plan.options.seed, phases: plan.phases },
         label: `mesh / ${GOVERNOR_NAMES[governor]}`,
         cost: arrivals * COST_PER_ARRIVAL[governor],
       }),
     );
   },
 
-  reduce(options, results) {
-    const opts = options as MeshSuiteOptions;
-    const phases = phasesOf(opts);
+  reduce(plan, results) {
     const row = meshScoreboardRow(results);
     const rounded =
       row === undefined
@@ -228,10 +256,10 @@ governor placed like Levee; --governors names governors directly.`,
         suite: 'mesh',
         config: {
           topology: 'Storefront',
-          seed: options.seed,
-          phases,
+          seed: plan.options.seed,
+          phases: plan.phases,
           durationS: results[0]?.durationS ?? null,
-          governors: governorsOf(opts),
+          governors: plan.governors,
         },
         results: results.map(meshResultJson),
         scoreboard: rounded,

@@ -1,5 +1,5 @@
 /**
- * The mesh benchmark's service graph (BENCHMARKS.md §6.1): the 10-node
+ * The mesh benchmark's service graph (docs/BENCHMARKS.md §6.1): the 10-node
  * "Storefront" topology, its provisioning profile, the validation rules and
  * every quantity derived from the profile (design replicas, worker slots,
  * mean local and subtree latencies).
@@ -127,14 +127,6 @@ export interface Topology {
 
 export class TopologyError extends Error {
   override name = 'TopologyError';
-}
-
-/** Index of the node named `name`; throws for an unknown name. */
-export function nodeIndex(topology: Topology | TopologySpec, name: string): number {
-  const names = 'names' in topology ? topology.names : topology.nodes.map((n) => n.name);
-  const i = names.indexOf(name);
-  if (i < 0) throw new TopologyError(`unknown node ${name}`);
-  return i;
 }
 
 /**

@@ -19,14 +19,10 @@
  * - the scenario's phase starts, as page-wide marks of the layout.
  */
 
-import {
-  meshLayout,
-  type PageLayout,
-  type TraceColumn,
-  type TraceCrash,
-} from '../../report/layout.js';
-import { addSpan } from '../../report/trace.js';
+import type { PageLayout, TraceColumn, TraceCrash } from '../../report/layout.js';
+import { addSpan } from '../shared/recording.js';
 import type { MeshTracer } from './engine.js';
+import { meshLayout } from './layout.js';
 
 const NS_PER_S = 1e9;
 /** Rows past the scenario end: roots still in flight fail at their 1.5 s deadline. */

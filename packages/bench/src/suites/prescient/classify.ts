@@ -1,5 +1,5 @@
 /**
- * Transition classification of the open-loop suite (BENCHMARKS.md §4.3).
+ * Transition classification of the open-loop suite (docs/BENCHMARKS.md §4.3).
  *
  * Every state the breaker returns (after `start`, `success` and `fail`) is
  * compared with the previous one; only changes of the *effective* state are

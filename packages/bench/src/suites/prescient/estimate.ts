@@ -1,5 +1,5 @@
 /**
- * The "Prescient" row of the open-loop table (BENCHMARKS.md §4.3): an
+ * The "Prescient" row of the open-loop table (docs/BENCHMARKS.md §4.3): an
  * estimate of what the oracle itself would have blocked, not a replay.
  *
  * blocked = Σ over the oracle's OPEN periods of

@@ -1,5 +1,5 @@
 /**
- * The "Prescient" oracle of the open-loop suite (BENCHMARKS.md §4.2): the
+ * The "Prescient" oracle of the open-loop suite (docs/BENCHMARKS.md §4.2): the
  * breaker a clairvoyant operator would run.
  *
  * At a timestamp `t` the elapsed time is `t − t₀`, `t₀` being the time of the

@@ -1,5 +1,5 @@
 /**
- * The open-loop suite's penalties (BENCHMARKS.md §4.3), counted per request
+ * The open-loop suite's penalties (docs/BENCHMARKS.md §4.3), counted per request
  * start in 1-second buckets:
  *
  * - bad traffic: requests the breaker admitted while the oracle was OPEN;

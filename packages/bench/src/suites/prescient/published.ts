@@ -1,5 +1,5 @@
 /**
- * The published open-loop table (BENCHMARKS.md §4.4, upstream `04824ae`):
+ * The published open-loop table (docs/BENCHMARKS.md §4.4, upstream `04824ae`):
  * Cyber Monday, seed 20241225, SLO 0.90 / 1,500 ms. Penalties as printed
  * (whole numbers); upstream's bucket phase is wall-clock dependent (§4.5).
  */

@@ -1,18 +1,24 @@
 /**
- * `levee-bench prescient`: the open-loop "prescient" suite (BENCHMARKS.md §4).
+ * `levee-bench prescient`: the open-loop "prescient" suite (docs/BENCHMARKS.md §4).
  * One job per candidate (runner `prescient`, `runPrescientJob`), each
  * replaying the load generator's event stream against one breaker; `reduce`
  * adds the oracle's estimate row and renders the table, the JSON and the
  * scoreboard row.
  *
- * Registration (owned by the suite framework): `RUNNERS.prescient =
- * runPrescientJob` in src/suites/runners.ts and `prescientSuite` in `SUITES`
- * (src/suites/index.ts).
+ * Registered by `prescientSuite` in `SUITES` (src/suites/index.ts), which
+ * brings its runner along.
  */
 import { BENCH_SEED } from '../../sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
-import { chosenCandidates, displayName, jobCost } from '../common.js';
-import type { Job, Suite, SuiteOptions } from '../suite.js';
+import {
+  chosenCandidates,
+  displayName,
+  jobCost,
+  type SloConfig,
+  singleSlo,
+  workloadClockStart,
+} from '../shared/jobs.js';
+import type { Job, JobRunner, Suite, SuiteOptions } from '../shared/suite.js';
 import {
   checkSameStream,
   formatPrescientTable,
@@ -21,8 +27,9 @@ import {
   prescientJson,
   prescientRows,
   prescientScoreboardRow,
-} from './report.js';
-import type { PrescientCandidateResult, PrescientJob } from './run.js';
+} from './format.js';
+import { type PrescientCandidateResult, type PrescientJob, runPrescientJob } from './runner.js';
+import { PrescientTraceRecorder } from './trace.js';
 
 /** The runner name of the suite's jobs. */
 export const PRESCIENT_RUNNER = 'prescient';
@@ -32,41 +39,40 @@ export const PRESCIENT_SLO = Object.freeze({ successRate: 0.9, timeoutMs: 1500 }
 
 const DEFAULT_CANDIDATES = ['levee', 'static-bau', 'static-peak'] as const;
 
-function sloOf(options: SuiteOptions): { successRate: number; timeoutMs: number } {
-  return {
-    successRate: options.sloRates?.[0] ?? PRESCIENT_SLO.successRate,
-    timeoutMs: options.sloTimeoutMs ?? PRESCIENT_SLO.timeoutMs,
-  };
+/** Runs a job; with a `PrescientTraceRecorder`, also records its per-second trace. */
+export const prescientRunner: JobRunner<
+  PrescientJob,
+  PrescientCandidateResult,
+  PrescientTraceRecorder
+> = {
+  run: runPrescientJob,
+  recording: {
+    recorder: () => new PrescientTraceRecorder(),
+    trace: (recorder) => recorder.trace(),
+  },
+};
+
+interface PrescientPlan {
+  options: SuiteOptions;
+  slo: SloConfig;
+  candidates: string[];
+  /** The specs a job replays: the chosen slice of the workload, as given. */
+  specs: LoadSpec[];
+  /** Upstream's published setup: the published figures apply. */
+  published: boolean;
 }
 
-/** The specs a job replays: the chosen slice of the workload, as given. */
-function specsOf(options: SuiteOptions): LoadSpec[] {
-  return options.workload.specs.slice(options.specs.first, options.specs.last + 1);
-}
-
-/** Whether the options are upstream's published setup (published figures then apply). */
-function isPublished(options: SuiteOptions): boolean {
-  const slo = sloOf(options);
-  return (
-    options.workload.builtin &&
-    options.specs.first === 0 &&
-    options.specs.last === options.workload.specs.length - 1 &&
-    options.seed === BENCH_SEED &&
-    slo.successRate === PRESCIENT_SLO.successRate &&
-    slo.timeoutMs === PRESCIENT_SLO.timeoutMs
-  );
-}
-
-function configurationLabel(options: SuiteOptions): string {
+function configurationLabel(plan: PrescientPlan): string {
+  const { options } = plan;
   const n = options.specs.last - options.specs.first + 1;
   const all = n === options.workload.specs.length;
-  return `${options.workload.name}${all ? '' : ` specs ${options.specs.first}-${options.specs.last}`}, SLO ${sloOf(options).successRate}`;
+  return `${options.workload.name}${all ? '' : ` specs ${options.specs.first}-${options.specs.last}`}, SLO ${plan.slo.successRate}`;
 }
 
-export const prescientSuite: Suite<PrescientJob, PrescientCandidateResult> = {
+export const prescientSuite: Suite<PrescientJob, PrescientCandidateResult, PrescientPlan> = {
   name: 'prescient',
   summary: 'open loop: every breaker replays the same request stream, scored against an oracle',
-  description: `Replays the load generator's open-loop event stream (BENCHMARKS.md §1.2, §4)
+  description: `Replays the load generator's open-loop event stream (docs/BENCHMARKS.md §1.2, §4)
 against each breaker: at every request start the breaker admits or rejects, at
 every completion of an admitted request it is told the outcome and duration.
 Decisions never change outcomes. An oracle ("Prescient") knows the workload: it
@@ -87,24 +93,39 @@ from run to run (decision counts do not).`,
   defaultCandidates: DEFAULT_CANDIDATES,
   defaults: { slo: '0.90', 'timeout-ms': '1500' },
 
-  jobs(options) {
-    const specs = specsOf(options);
-    const slo = sloOf(options);
-    return chosenCandidates(options, DEFAULT_CANDIDATES).map(
+  runners: { [PRESCIENT_RUNNER]: prescientRunner },
+
+  plan(options) {
+    const slo = singleSlo(options, PRESCIENT_SLO);
+    return {
+      options,
+      slo,
+      candidates: chosenCandidates(options, DEFAULT_CANDIDATES),
+      specs: options.workload.specs.slice(options.specs.first, options.specs.last + 1),
+      published:
+        options.workload.builtin &&
+        options.specs.first === 0 &&
+        options.specs.last === options.workload.specs.length - 1 &&
+        options.seed === BENCH_SEED &&
+        slo.successRate === PRESCIENT_SLO.successRate &&
+        slo.timeoutMs === PRESCIENT_SLO.timeoutMs,
+    };
+  },
+
+  jobs(plan) {
+    return plan.candidates.map(
       (candidate): Job<PrescientJob> => ({
         runner: PRESCIENT_RUNNER,
-        params: { candidate, seed: options.seed, slo, workload: specs },
+        params: { candidate, seed: plan.options.seed, slo: plan.slo, workload: plan.specs },
         label: `prescient / ${displayName(candidate)}`,
-        cost: jobCost(candidate, specs),
+        cost: jobCost(candidate, plan.specs),
       }),
     );
   },
 
-  reduce(options, results) {
+  reduce(plan, results) {
     checkSameStream(results);
-    const published = isPublished(options);
-    const candidates = chosenCandidates(options, DEFAULT_CANDIDATES);
-    const slo = sloOf(options);
+    const { options, published, candidates, slo } = plan;
     const table = formatPrescientTable(prescientRows(results));
     const notes = `
 BadTraffic = sqrt(sum over seconds of requests admitted while the oracle is OPEN, squared);
@@ -117,7 +138,7 @@ so its penalties differ slightly between runs (decision counts do not).
     const publishedText = published
       ? `\nPublished (upstream 04824ae):\n${formatPublishedTable()}`
       : '';
-    const row = prescientScoreboardRow(results, configurationLabel(options), published);
+    const row = prescientScoreboardRow(results, configurationLabel(plan), published);
     return {
       text: table + notes + publishedText,
       json: prescientJson(
@@ -135,4 +156,6 @@ so its penalties differ slightly between runs (decision counts do not).
       files: [{ name: 'prescient-transitions.txt', content: formatTransitionLog(results) }],
     };
   },
+
+  clockStartS: (plan) => workloadClockStart(plan.options),
 };

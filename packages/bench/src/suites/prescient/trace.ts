@@ -24,16 +24,12 @@
  * results are identical with or without recording.
  */
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
-import {
-  type PageLayout,
-  prescientLayout,
-  type TraceColumn,
-  type TraceCrash,
-} from '../../report/layout.js';
-import { addSpan, stateCode } from '../../report/trace.js';
+import type { PageLayout, TraceColumn, TraceCrash } from '../../report/layout.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
+import { addSpan, stateCode } from '../shared/recording.js';
+import { prescientLayout } from './layout.js';
 import type { OracleRecorder } from './oracle.js';
-import type { PrescientTracer } from './run.js';
+import type { PrescientTracer } from './runner.js';
 
 const NS_PER_S = 1e9;
 /**

@@ -1,42 +1,19 @@
 /**
- * `levee-bench slo-sweep` (BENCHMARKS.md §5.6, §5.7 P4): the reference run
+ * `levee-bench slo-sweep` (docs/BENCHMARKS.md §5.6, §5.7 P4): the reference run
  * with Levee built for each of several SLO success rates (1,500 ms timeout).
  * Candidates that ignore the SLO (the static breakers) do not depend on it, so
  * they run once and their result stands in every row.
  */
 import { usesSlo } from '../../candidates/registry.js';
-import type { ClosedLoopResult } from '../../sim/orchestrator/closed-loop.js';
+import { PUBLISHED_REFERENCE } from '../closed-loop/published.js';
 import { CLOSED_LOOP_SLO } from '../closed-loop/suite.js';
-import {
-  type ClosedLoopParams,
-  chosenCandidates,
-  closedLoopJob,
-  configJson,
-  deltaRow,
-  displayName,
-  formatDetailTable,
-  formatSweepSummary,
-  isPublishedSetup,
-  jobBackend,
-  jobSpecs,
-  roundedResult,
-  roundedRow,
-} from '../common.js';
-import { PUBLISHED_REFERENCE, PUBLISHED_SLO_SWEEP } from '../published.js';
-import type { Job, ScoreboardRow, Suite, SuiteOptions } from '../suite.js';
+import { closedLoopSweep } from '../closed-loop/sweep.js';
+import { numberList, successRate } from '../shared/option-values.js';
+import type { SuiteOption } from '../shared/suite.js';
+import { PUBLISHED_SLO_SWEEP } from './published.js';
 
 /** The published success rates, in the published order. */
 export const SLO_LEVELS: readonly number[] = [0.99, 0.95, 0.9, 0.8, 0.7];
-
-const DEFAULT_CANDIDATES = ['levee', 'static-bau', 'static-peak'] as const;
-
-function levels(options: SuiteOptions): number[] {
-  return options.sloRates === undefined ? [...SLO_LEVELS] : [...options.sloRates];
-}
-
-function timeoutMs(options: SuiteOptions): number {
-  return options.sloTimeoutMs ?? CLOSED_LOOP_SLO.timeoutMs;
-}
 
 /** `0.9` → `0.90`, `0.995` → `0.995`. */
 export function sloLabel(rate: number): string {
@@ -44,31 +21,32 @@ export function sloLabel(rate: number): string {
   return Number(two) === rate ? two : String(rate);
 }
 
-interface Plan {
-  sloCandidates: string[];
-  fixedCandidates: string[];
+interface SloSweepOptions {
+  /** `--slo LIST`: the success rates, in run order; default `SLO_LEVELS`. */
+  successRates: number[];
 }
 
-function plan(options: SuiteOptions): Plan {
-  const candidates = chosenCandidates(options, DEFAULT_CANDIDATES);
-  return {
-    sloCandidates: candidates.filter((c) => usesSlo(c)),
-    fixedCandidates: candidates.filter((c) => !usesSlo(c)),
-  };
-}
+const SLO_LIST_OPTION: SuiteOption<SloSweepOptions> = {
+  flag: 'slo',
+  value: 'LIST',
+  help: `Comma-separated SLO success rates, each strictly between 0 and 1.
+Default: ${SLO_LEVELS.map(sloLabel).join(',')}.`,
+  field: 'successRates',
+  parse: (value) => numberList(value, (t) => successRate(t, value)),
+};
 
-export const sloSweepSuite: Suite<ClosedLoopParams, ClosedLoopResult> = {
+export const sloSweepSuite = closedLoopSweep<SloSweepOptions>({
   name: 'slo-sweep',
   summary: "the reference run with Levee's SLO success rate swept from 0.99 to 0.70",
   description: `Repeats the closed-loop run with Levee built for each SLO success rate (default
 0.99, 0.95, 0.90, 0.80, 0.70; timeout 1,500 ms) against the static breakers
-(BENCHMARKS.md §5.6/§5.7 P4). Candidates that ignore the SLO run once and
+(docs/BENCHMARKS.md §5.6/§5.7 P4). Candidates that ignore the SLO run once and
 their result is reused in every row. Prints Delta per SLO and candidate,
 Levee's lead over the best competitor and Levee's MaxConcurrency, then a
 detail table.`,
   options: [
     'candidates',
-    'slo-list',
+    SLO_LIST_OPTION,
     'timeout-ms',
     'seed',
     'specs',
@@ -78,112 +56,50 @@ detail table.`,
     'out',
     'jobs',
   ],
-  defaultCandidates: DEFAULT_CANDIDATES,
-  defaults: { 'slo-list': SLO_LEVELS.map(sloLabel).join(','), 'timeout-ms': '1500' },
+  defaultCandidates: ['levee', 'static-bau', 'static-peak'],
+  defaults: { 'timeout-ms': '1500' },
+  slo: CLOSED_LOOP_SLO,
+  column: 'SLO',
+  scoreboardPrefix: 'SLO ',
 
-  jobs(options) {
-    const specs = jobSpecs(options);
-    const backend = jobBackend(options);
-    const { sloCandidates, fixedCandidates } = plan(options);
-    const timeout = timeoutMs(options);
-    const jobs: Job<ClosedLoopParams>[] = [];
-    for (const rate of levels(options)) {
-      for (const c of sloCandidates) {
-        const slo = { successRate: rate, timeoutMs: timeout };
-        jobs.push(
-          closedLoopJob(
-            c,
-            options.seed,
-            specs,
-            backend,
-            slo,
-            `SLO ${sloLabel(rate)} / ${displayName(c)}`,
-          ),
-        );
-      }
-    }
-    for (const c of fixedCandidates) {
-      jobs.push(
-        closedLoopJob(
-          c,
-          options.seed,
-          specs,
-          backend,
-          CLOSED_LOOP_SLO,
-          `${displayName(c)} (any SLO)`,
-        ),
-      );
-    }
-    return jobs;
-  },
-
-  reduce(options, results) {
-    const candidates = chosenCandidates(options, DEFAULT_CANDIDATES);
-    const { sloCandidates, fixedCandidates } = plan(options);
-    const rates = levels(options);
-    const timeout = timeoutMs(options);
-    const fixedResults = results.slice(rates.length * sloCandidates.length);
-    const published = isPublishedSetup(options) && timeout === CLOSED_LOOP_SLO.timeoutMs;
-    const groups = rates.map((rate, i) => {
-      const own = results.slice(i * sloCandidates.length, (i + 1) * sloCandidates.length);
-      // Rows list the candidates in the order chosen.
-      const byKey = new Map<string, ClosedLoopResult>();
-      sloCandidates.forEach((c, k) => {
-        byKey.set(c, own[k]!);
-      });
-      fixedCandidates.forEach((c, k) => {
-        byKey.set(c, fixedResults[k]!);
-      });
+  configurations: (options) => {
+    const timeoutMs = options.sloTimeoutMs ?? CLOSED_LOOP_SLO.timeoutMs;
+    return (options.successRates ?? SLO_LEVELS).map((rate) => {
+      const ref = PUBLISHED_SLO_SWEEP.find((p) => p.successRate === rate);
       return {
-        rate,
-        configuration: sloLabel(rate),
-        results: candidates.map((c) => byKey.get(c)!),
+        label: sloLabel(rate),
+        detail: sloLabel(rate),
+        job: `SLO ${sloLabel(rate)}`,
+        slo: { successRate: rate, timeoutMs },
+        ...(ref === undefined
+          ? {}
+          : {
+              reference: {
+                levee: ref.levee,
+                best: PUBLISHED_REFERENCE['Static-Peak']!,
+                bestName: 'Static-Peak',
+              },
+            }),
+        json: { successRate: rate },
       };
     });
-    const scoreboard: ScoreboardRow[] = [];
-    for (const g of groups) {
-      const ref = PUBLISHED_SLO_SWEEP.find((p) => p.successRate === g.rate);
-      const row = deltaRow(
-        'slo-sweep',
-        `SLO ${g.configuration}`,
-        g.results,
-        published && ref !== undefined
-          ? { levee: ref.levee, best: PUBLISHED_REFERENCE['Static-Peak']!, bestName: 'Static-Peak' }
-          : undefined,
-      );
-      if (row !== undefined) scoreboard.push(row);
-    }
-    const summaryRows = groups.map((g) => {
-      const levee = g.results.find((r) => r.candidate === 'Levee');
-      return {
-        configuration: g.configuration,
-        results: g.results,
-        extra: [levee === undefined ? '' : String(levee.maxConcurrency)],
-      };
-    });
-    const text =
-      formatSweepSummary('SLO', summaryRows, ['Levee MaxConc']) +
-      '\n' +
-      formatDetailTable('SLO', [
-        ...groups.flatMap((g) =>
-          g.results
-            .filter((_, k) => usesSlo(candidates[k]!))
-            .map((result) => ({ configuration: g.configuration, result })),
-        ),
-        ...fixedResults.map((result) => ({ configuration: 'any', result })),
-      ]);
-    return {
-      text,
-      json: {
-        suite: 'slo-sweep',
-        config: { ...configJson(options, candidates), timeoutMs: timeout, successRates: rates },
-        levels: groups.map((g) => ({
-          successRate: g.rate,
-          results: g.results.map(roundedResult),
-        })),
-        scoreboard: scoreboard.map(roundedRow),
-      },
-      scoreboard,
-    };
   },
-};
+
+  invariant: { applies: (c) => !usesSlo(c), label: '(any SLO)', detail: 'any' },
+
+  extraColumns: {
+    headers: () => ['Levee MaxConc'],
+    cells: (results) => {
+      const levee = results.find((r) => r.candidate === 'Levee');
+      return [levee === undefined ? '' : String(levee.maxConcurrency)];
+    },
+  },
+
+  json: {
+    config: ({ options }) => ({
+      timeoutMs: options.sloTimeoutMs ?? CLOSED_LOOP_SLO.timeoutMs,
+      successRates: [...(options.successRates ?? SLO_LEVELS)],
+    }),
+    list: 'levels',
+  },
+});

@@ -81,6 +81,9 @@ describe('admission plumbing (all limiters)', () => {
       'vegas',
       'envoy-gradient',
       'sre-throttle',
+      'failsafe-limiter',
+      'failsafe-throttler',
+      'brpc-auto',
     ]);
     for (const entry of PEER_CANDIDATES) {
       const a = entry.create({ slo });
@@ -93,7 +96,16 @@ describe('admission plumbing (all limiters)', () => {
   });
 
   it('never reports OPEN', () => {
-    const limiters = ['gradient2', 'aimd', 'vegas', 'envoy-gradient', 'sre-throttle'];
+    const limiters = [
+      'gradient2',
+      'aimd',
+      'vegas',
+      'envoy-gradient',
+      'sre-throttle',
+      'failsafe-limiter',
+      'failsafe-throttler',
+      'brpc-auto',
+    ];
     const entries = PEER_CANDIDATES.filter((e) => limiters.includes(e.key));
     expect(entries).toHaveLength(limiters.length);
     for (const entry of entries) {

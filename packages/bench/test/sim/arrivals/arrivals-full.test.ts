@@ -3,7 +3,7 @@ import { countDispatcherArrivals } from '../../../src/sim/arrivals/dispatcher.js
 import { countOpenLoopArrivals } from '../../../src/sim/arrivals/open-loop-stream.js';
 import { cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
 
-// End-to-end known answers over the whole 28-hour workload (BENCHMARKS.md §2.3,
+// End-to-end known answers over the whole 28-hour workload (docs/BENCHMARKS.md §2.3,
 // §5.2, A.5). Each takes a few seconds (~56.5 M exponentials, plus two uniforms
 // per request for the open-loop generator). The full open-loop *event stream*
 // (with the completion heap) is checked by scripts/verify-arrivals.mjs.

@@ -106,7 +106,7 @@ describe('runClosedLoop orchestration (§5.3)', () => {
 /**
  * The first-incident run (specs 0–7: the 4 calm hours and the midnight hour,
  * seed 20241225), pinned after the full 28-hour run reproduced every published
- * No-CB / Static-BAU / Static-Peak cell of BENCHMARKS.md §5.7
+ * No-CB / Static-BAU / Static-Peak cell of docs/BENCHMARKS.md §5.7
  * (`packages/bench/scripts/verify-reference.mjs`).
  */
 describe('first-incident run (specs 0–7, seed 20241225)', () => {

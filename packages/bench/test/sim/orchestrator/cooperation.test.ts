@@ -1,5 +1,5 @@
 /**
- * The cooperation orchestrator (BENCHMARKS.md §5.6 "Cooperation"): instance
+ * The cooperation orchestrator (docs/BENCHMARKS.md §5.6 "Cooperation"): instance
  * choice, completion routing, per-instance concurrency, shared scoring.
  */
 import { describe, expect, it } from 'vitest';

@@ -11,8 +11,8 @@ import {
 } from '../../../src/sim/workload/baseline.js';
 import { baselineErrorRates, cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../../src/sim/workload/load-spec.js';
-import { applyVariation, jobBackend, jobSpecs } from '../../../src/suites/common.js';
-import type { SuiteOptions } from '../../../src/suites/suite.js';
+import { applyVariation, jobBackend, jobSpecs } from '../../../src/suites/shared/jobs.js';
+import type { SuiteOptions } from '../../../src/suites/shared/suite.js';
 
 function spec(errorRate: number, extra: Partial<LoadSpec> = {}): LoadSpec {
   return { rpm: 600, errorRate, durationS: 60, p50Ms: 10, p99Ms: 20, timeoutMs: 100, ...extra };

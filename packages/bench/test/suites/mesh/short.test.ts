@@ -1,18 +1,15 @@
 /**
  * The short mesh run (phases A + B, 330 s, seed 20241225) pinned for every
  * governor. These figures were computed by this implementation after the full
- * 30-minute run had reproduced every published cell of BENCHMARKS.md §6.7
+ * 30-minute run had reproduced every published cell of docs/BENCHMARKS.md §6.7
  * (scripts/verify-mesh.mjs); any change to them is a change of the model.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PublishedGovernorKind } from '../../../src/suites/mesh/governors.js';
 import { type MeshResult, runMeshJob } from '../../../src/suites/mesh/runner.js';
-import {
-  MESH_EXTRA_OPTIONS,
-  meshScoreboardRow,
-  meshSuite,
-} from '../../../src/suites/mesh/suite.js';
-import type { SuiteOptions } from '../../../src/suites/suite.js';
+import { MESH_OPTIONS, meshScoreboardRow, meshSuite } from '../../../src/suites/mesh/suite.js';
+import type { SuiteOptions } from '../../../src/suites/shared/suite.js';
+import { jobsOf, outputOf } from '../fixtures.js';
 
 type Row = [allowed: number, blocked: number, successes: number, failures: number, delta: string];
 
@@ -103,15 +100,15 @@ describe('mesh suite', () => {
   const options = { seed: 20241225, phases: 'A-B' } as unknown as SuiteOptions;
 
   it('parses its own options --phases and --governors', () => {
-    const opt = (flag: string) => MESH_EXTRA_OPTIONS.find((o) => o.flag === flag)!;
-    expect(meshSuite.extraOptions).toBe(MESH_EXTRA_OPTIONS);
+    const opt = (flag: string) => MESH_OPTIONS.find((o) => o.flag === flag)!;
+    for (const o of MESH_OPTIONS) expect(meshSuite.options).toContain(o);
     expect(opt('phases').parse('ab')).toBe('A-B');
     expect(opt('phases').parse('A-H')).toBe('A-H');
     expect(() => opt('phases').parse('C-D')).toThrow();
     expect(opt('governors').parse('levee, static-full')).toEqual(['levee', 'static-full']);
     expect(() => opt('governors').parse('levee,nope')).toThrow(/unknown mesh governor "nope"/);
     expect(() => opt('governors').parse('levee,levee')).toThrow(/twice/);
-    const two = meshSuite.jobs({
+    const two = jobsOf(meshSuite, {
       ...options,
       governors: ['levee', 'no-gov'],
     } as unknown as SuiteOptions);
@@ -120,12 +117,12 @@ describe('mesh suite', () => {
 
   it('takes --candidates (also from `all`) and maps them onto governors', () => {
     expect(meshSuite.options).toContain('candidates');
-    const jobs = meshSuite.jobs({
+    const jobs = jobsOf(meshSuite, {
       ...options,
       candidates: ['levee', 'aimd', 'opossum-tuned'],
     } as unknown as SuiteOptions);
     expect(jobs.map((j) => j.params.governor)).toEqual(['levee', 'aimd', 'opossum-tuned']);
-    const published = meshSuite.jobs({
+    const published = jobsOf(meshSuite, {
       ...options,
       candidates: [...meshSuite.defaultCandidates],
     } as unknown as SuiteOptions);
@@ -133,7 +130,7 @@ describe('mesh suite', () => {
   });
 
   it('makes one serialisable job per governor', () => {
-    const jobs = meshSuite.jobs(options);
+    const jobs = jobsOf(meshSuite, options);
     expect(jobs.map((j) => j.params)).toEqual(
       ORDER.map((governor) => ({ governor, seed: 20241225, phases: 'A-B' })),
     );
@@ -143,7 +140,7 @@ describe('mesh suite', () => {
 
   it('reduces to the published layout, a JSON document and a MeshDelta scoreboard row', () => {
     const list = ORDER.map((g) => results.get(g)!);
-    const out = meshSuite.reduce(options, list);
+    const out = outputOf(meshSuite, options, list);
     expect(out.text).toContain(
       'Candidate       |   Allowed |   Blocked |   Success |  Failures |  MeshDelta',
     );

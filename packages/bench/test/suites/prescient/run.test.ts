@@ -6,13 +6,13 @@ import {
   estimateOf,
   formatPrescientTable,
   prescientRows,
-} from '../../../src/suites/prescient/report.js';
+} from '../../../src/suites/prescient/format.js';
 import {
   type PrescientCandidateResult,
   runPrescient,
   runPrescientJob,
   TRANSITION_LOG_MAX,
-} from '../../../src/suites/prescient/run.js';
+} from '../../../src/suites/prescient/runner.js';
 
 const S = 1e9;
 const SLO = { successRate: 0.9, timeoutMs: 1500 };

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_SEED, cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../../src/sim/workload/load-spec.js';
-import { PUBLISHED_PRESCIENT } from '../../../src/suites/prescient/published.js';
 import {
   checkSameStream,
   fixed0,
@@ -9,13 +8,15 @@ import {
   formatPublishedTable,
   formatTransitionLog,
   prescientRows,
-} from '../../../src/suites/prescient/report.js';
+} from '../../../src/suites/prescient/format.js';
+import { PUBLISHED_PRESCIENT } from '../../../src/suites/prescient/published.js';
 import {
   type PrescientCandidateResult,
   runPrescientJob,
-} from '../../../src/suites/prescient/run.js';
+} from '../../../src/suites/prescient/runner.js';
 import { PRESCIENT_RUNNER, prescientSuite } from '../../../src/suites/prescient/suite.js';
-import type { SuiteOptions } from '../../../src/suites/suite.js';
+import type { SuiteOptions } from '../../../src/suites/shared/suite.js';
+import { jobsOf, outputOf } from '../fixtures.js';
 
 const SLO = { successRate: 0.9, timeoutMs: 1500 };
 
@@ -99,7 +100,7 @@ describe('rows, report and suite', () => {
   });
 
   it('jobs: one plain-data job per candidate, the SLO defaulting to 0.90 / 1,500 ms', () => {
-    const jobs = prescientSuite.jobs(options());
+    const jobs = jobsOf(prescientSuite, options());
     expect(jobs.map((j) => j.params.candidate)).toEqual(['levee', 'static-bau', 'static-peak']);
     for (const j of jobs) {
       expect(j.runner).toBe(PRESCIENT_RUNNER);
@@ -109,11 +110,12 @@ describe('rows, report and suite', () => {
       expect(structuredClone(j)).toEqual(j);
       expect(j.cost).toBeGreaterThan(50_000_000);
     }
-    const sliced = prescientSuite.jobs(
+    const sliced = jobsOf(
+      prescientSuite,
       options({
         specs: { first: 0, last: 7 },
         candidates: ['no-cb'],
-        sloRates: [0.8],
+        sloRate: 0.8,
         sloTimeoutMs: 900,
       }),
     );
@@ -124,7 +126,7 @@ describe('rows, report and suite', () => {
   });
 
   it('reduce: table, JSON, scoreboard row with the published reference only for the published setup', () => {
-    const out = prescientSuite.reduce(options(), results);
+    const out = outputOf(prescientSuite, options(), results);
     expect(out.text).toContain('Prescient       |');
     expect(out.text).toContain('Published (upstream 04824ae):');
     expect(out.scoreboard).toHaveLength(1);
@@ -156,11 +158,12 @@ describe('rows, report and suite', () => {
     expect(json.published).toHaveLength(4);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
 
-    const mine = prescientSuite.reduce(options({ seed: 7 }), results);
+    const mine = outputOf(prescientSuite, options({ seed: 7 }), results);
     expect(mine.scoreboard[0]!.reference).toBeUndefined();
     expect(mine.text).not.toContain('Published');
     expect((mine.json as { published: unknown }).published).toBeNull();
-    const user = prescientSuite.reduce(
+    const user = outputOf(
+      prescientSuite,
       options({
         workload: { name: 'mine.json', builtin: false, specs: SMALL },
         specs: { first: 0, last: 2 },
@@ -172,7 +175,7 @@ describe('rows, report and suite', () => {
   });
 
   it('has no scoreboard row without Levee', () => {
-    const out = prescientSuite.reduce(options({ candidates: ['static-bau'] }), [results[2]!]);
+    const out = outputOf(prescientSuite, options({ candidates: ['static-bau'] }), [results[2]!]);
     expect(out.scoreboard).toEqual([]);
   });
 

@@ -10,8 +10,9 @@
 
   /** @typedef {import('../dashboard.js').DashboardPayload} Payload */
   /** @typedef {import('../dashboard.js').DashboardInstance} Instance */
+  /** @typedef {import('../dashboard.js').DashboardPoint} Point */
   /** @typedef {{ fill: HTMLElement, marker: HTMLElement, val: HTMLElement }} Row */
-  /** @typedef {{ inflight: number, limit: number | null, err: number }} Point */
+  /** @typedef {{ concMax: HTMLElement, concMin: HTMLElement, errMax: HTMLElement, errMin: HTMLElement }} Axis */
   /**
    * @typedef {object} Card
    * @property {HTMLElement} el
@@ -25,6 +26,8 @@
    * @property {SVGElement} sep
    * @property {SVGElement} budget
    * @property {SVGElement} err
+   * @property {Axis} axis
+   * @property {HTMLElement} legend
    * @property {Point[]} history
    * @property {HTMLElement} goodput
    * @property {HTMLElement} latency
@@ -129,11 +132,22 @@
     const sub = el('div', 'sub', card);
     const conc = row(card, 'Concurrency');
     const errs = row(card, 'Error rate');
+    const box = el('div', 'spark-box', card);
     const spark = document.createElementNS(SVG, 'svg');
     spark.setAttribute('class', 'spark');
     spark.setAttribute('viewBox', `0 0 ${W} ${H}`);
     spark.setAttribute('preserveAspectRatio', 'none');
-    card.appendChild(spark);
+    box.appendChild(spark);
+    // The scale of each half: its top value and its zero, in HTML over the
+    // chart (SVG text would be stretched by preserveAspectRatio="none").
+    const axis = {
+      concMax: el('span', 'tick conc-max', box),
+      concMin: el('span', 'tick conc-min', box),
+      errMax: el('span', 'tick err-max', box),
+      errMin: el('span', 'tick err-min', box),
+    };
+    axis.concMin.textContent = '0';
+    axis.errMin.textContent = '0%';
     const inflight = svg('polygon', 'inflight', spark);
     const limit = svg('polyline', 'limit', spark);
     const sep = svg('line', 'sep', spark);
@@ -143,8 +157,7 @@
     sep.setAttribute('x2', String(W));
     sep.setAttribute('y1', String(HALF + 2));
     sep.setAttribute('y2', String(HALF + 2));
-    el('div', 'legend', card).textContent =
-      'last 60 s: inflight (area), limit (dashed); error rate, budget (dotted)';
+    const legend = el('div', 'legend', card);
     const dl = el('dl', '', card);
     return {
       el: card,
@@ -158,6 +171,8 @@
       sep,
       budget,
       err,
+      axis,
+      legend,
       history: [],
       goodput: stat(dl, 'goodput'),
       latency: stat(dl, 'latency'),
@@ -197,9 +212,11 @@
    */
   function drawSpark(c, slots, sloErr) {
     const h = c.history;
-    let maxC = 1;
-    for (const p of h) maxC = Math.max(maxC, p.inflight, p.limit || 0);
-    maxC *= 1.1;
+    let peak = 1;
+    for (const p of h) peak = Math.max(peak, p.inflight, p.limit || 0);
+    // Whole calls at the top of the scale, with a tenth of headroom.
+    const maxC = Math.ceil(peak * 1.1);
+    c.axis.concMax.textContent = String(maxC);
     const inflight = points(
       h.map((p) => p.inflight),
       2,
@@ -225,13 +242,14 @@
       ).join(' '),
     );
     let maxE = 2 * sloErr;
-    for (const p of h) maxE = Math.max(maxE, p.err);
+    for (const p of h) maxE = Math.max(maxE, p.errorRate);
+    c.axis.errMax.textContent = pct(maxE);
     const top = HALF + 5;
     const height = H - top - 2;
     c.err.setAttribute(
       'points',
       points(
-        h.map((p) => p.err),
+        h.map((p) => p.errorRate),
         top,
         height,
         maxE,
@@ -249,8 +267,10 @@
    * @param {Card} c
    * @param {Instance} s
    * @param {number} slots
+   * @param {number} t
+   * @param {number} intervalMs
    */
-  function update(c, s, slots) {
+  function update(c, s, slots, t, intervalMs) {
     c.badge.textContent = s.state;
     c.badge.setAttribute('data-state', s.state);
     c.el.setAttribute('data-state', s.state);
@@ -291,14 +311,26 @@
     c.rejected.textContent = String(s.counters.rejected);
     c.failed.textContent = String(s.counters.failed);
 
-    c.history.push({ inflight: s.inflight, limit: s.capped ? s.limit : null, err: s.errorRate });
+    c.history.push({
+      t,
+      inflight: s.inflight,
+      limit: s.capped ? s.limit : null,
+      errorRate: s.errorRate,
+    });
     while (c.history.length > slots) c.history.shift();
     drawSpark(c, slots, s.sloErr);
+    const span = Math.round((slots * intervalMs) / 1000);
+    c.legend.textContent = `last ${span} s: inflight (area), limit (dashed); error rate, budget (dotted)`;
   }
 
   /** @param {Payload} payload */
   function render(payload) {
-    const slots = Math.max(2, Math.ceil(60000 / payload.intervalMs));
+    const slots = payload.historySize;
+    // The first message of a stream carries the samples the server kept:
+    // they replace what this page had (also after a reconnect).
+    /** @type {Map<string, readonly Point[]>} */
+    const past = new Map();
+    for (const h of payload.history || []) past.set(h.key, h.points);
     /** @type {Set<string>} */
     const seen = new Set();
     for (const s of payload.instances) {
@@ -309,7 +341,8 @@
         cards.set(s.key, c);
         grid.appendChild(c.el);
       }
-      update(c, s, slots);
+      if (payload.history) c.history = (past.get(s.key) || []).slice();
+      update(c, s, slots, payload.t, payload.intervalMs);
     }
     cards.forEach((c, key) => {
       if (!seen.has(key)) {

@@ -1,0 +1,152 @@
+/**
+ * Tables and JSON of closed-loop results: the reference run's two tables in
+ * the published layout, the detail and summary tables of the sweeps, and a
+ * result rounded for JSON.
+ */
+import type { ClosedLoopResult } from '../../sim/orchestrator/closed-loop.js';
+import { bestCompetitor, deltaRow } from '../shared/scoreboard.js';
+import { fixed2, formatTable, round2, signed2 } from '../shared/tables.js';
+
+/** The candidates table and the backend table in the published layout. */
+export function formatClosedLoopTables(results: readonly ClosedLoopResult[]): string {
+  const candidates = formatTable(
+    [
+      'Candidate',
+      'Blocked',
+      'Allowed',
+      'Successes',
+      'Failures',
+      'SuccessScore',
+      'FailureScore',
+      'Delta',
+      'MaxConcurrency',
+    ],
+    results.map((r) => [
+      r.candidate,
+      String(r.blocked),
+      String(r.allowed),
+      String(r.successes),
+      String(r.failures),
+      fixed2(r.successScore),
+      fixed2(r.failureScore),
+      fixed2(r.delta),
+      String(r.maxConcurrency),
+    ]),
+    [15, 10, 10, 10, 9, 12, 12, 10, 14],
+  );
+  const backend = formatTable(
+    ['Backend', 'Requests', 'Successes', 'Failures', 'Shed', 'QueueDrops', 'Crashes'],
+    results.map((r) => [
+      r.candidate,
+      ...[
+        r.backend.requests,
+        r.backend.successes,
+        r.backend.failures,
+        r.backend.shed,
+        r.backend.queueDrops,
+        r.backend.crashes,
+      ].map(String),
+    ]),
+    [15, 10, 10, 10, 10, 10, 10],
+  );
+  return `${candidates}\n${backend}`;
+}
+
+/** A closed-loop result with a fixed key order and scores rounded to two decimals. */
+export function roundedResult(r: ClosedLoopResult): ClosedLoopResult {
+  return {
+    candidate: r.candidate,
+    blocked: r.blocked,
+    allowed: r.allowed,
+    successes: r.successes,
+    failures: r.failures,
+    successScore: round2(r.successScore),
+    failureScore: round2(r.failureScore),
+    delta: round2(r.delta),
+    maxConcurrency: r.maxConcurrency,
+    backend: {
+      requests: r.backend.requests,
+      successes: r.backend.successes,
+      failures: r.backend.failures,
+      shed: r.backend.shed,
+      queueDrops: r.backend.queueDrops,
+      crashes: r.backend.crashes,
+    },
+  };
+}
+
+/** The detail table of closed-loop results, one row per (configuration, candidate). */
+export function formatDetailTable(
+  firstHeader: string,
+  rows: ReadonlyArray<{ configuration: string; result: ClosedLoopResult }>,
+): string {
+  return formatTable(
+    [
+      firstHeader,
+      'Candidate',
+      'Blocked',
+      'Allowed',
+      'Successes',
+      'Failures',
+      'SuccessScore',
+      'FailureScore',
+      'Delta',
+      'MaxConc',
+      'Shed',
+      'QueueDrops',
+      'Crashes',
+    ],
+    rows.map(({ configuration, result: r }) => [
+      configuration,
+      r.candidate,
+      String(r.blocked),
+      String(r.allowed),
+      String(r.successes),
+      String(r.failures),
+      fixed2(r.successScore),
+      fixed2(r.failureScore),
+      fixed2(r.delta),
+      String(r.maxConcurrency),
+      String(r.backend.shed),
+      String(r.backend.queueDrops),
+      String(r.backend.crashes),
+    ]),
+    [],
+    [1],
+  );
+}
+
+/** A sweep's summary table: one row per configuration, one Delta column per candidate, Levee's lead. */
+export function formatSweepSummary(
+  firstHeader: string,
+  rows: ReadonlyArray<{
+    configuration: string;
+    results: readonly ClosedLoopResult[];
+    extra?: string[];
+  }>,
+  extraHeaders: readonly string[] = [],
+): string {
+  const names = rows[0]?.results.map((r) => r.candidate) ?? [];
+  const hasLevee = names.includes('Levee') && names.length > 1;
+  const header = [firstHeader, ...names];
+  if (hasLevee) header.push('Levee Lead', 'vs');
+  const vsColumn = hasLevee ? header.length - 1 : -1;
+  header.push(...extraHeaders);
+  return formatTable(
+    header,
+    rows.map(({ configuration, results, extra }) => {
+      const cells = [configuration, ...results.map((r) => fixed2(r.delta))];
+      if (hasLevee) {
+        const row = deltaRow('', '', results);
+        const best = row === undefined ? undefined : bestCompetitor(row);
+        if (row !== undefined && best !== undefined) {
+          cells.push(signed2(row.levee - best.value), best.name);
+        } else cells.push('', '');
+      }
+      cells.push(...(extra ?? []));
+      return cells;
+    }),
+    [],
+    [vsColumn],
+  );
+}
