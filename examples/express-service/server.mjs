@@ -3,7 +3,7 @@
  * An Express service protected by Levee on both sides:
  *
  * - outbound: it calls a flaky dependency through `createFetch` (one Levee per
- *   origin; shed calls fail fast with CircuitOpenError, never touching the
+ *   origin; shed calls fail fast with a ShedError, never touching the
  *   network) and serves a fallback when the dependency is shed;
  * - inbound: `shedLoad` sheds its own overload with 503 + Retry-After.
  *

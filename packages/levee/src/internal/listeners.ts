@@ -35,16 +35,18 @@ export function subscribe<L>(list: L[], listener: L): Subscription {
   return sub;
 }
 
-/** Calls every listener of `list` with `args`; an exception is re-thrown in a microtask. */
+/**
+ * Calls every listener of `list` with `args`; an exception is reported with
+ * {@link reportListenerError} and never thrown (neither into the caller nor,
+ * later, into the process).
+ */
 export function notify<A extends unknown[]>(list: Array<(...args: A) => void>, ...args: A): void {
   if (list.length === 0) return;
   for (const listener of list.slice()) {
     try {
       listener(...args);
     } catch (err) {
-      queueMicrotask(() => {
-        throw err;
-      });
+      reportListenerError(err);
     }
   }
 }
