@@ -43,13 +43,15 @@ export function formatLiveReport(job: LiveJob, results: readonly LiveRunResult[]
     const first = results[0]!.phases[i]!;
     const service = first.part === 'service';
     lines.push(
-      `${first.name}: ${first.label}, ${int(first.offeredRps)} req/s offered for ${first.seconds} s` +
-        (service ? '' : ' (client calls to the dependency)'),
+      `${first.name}: ${first.label}, ${int(first.offeredRps)} req/s for ${first.seconds} s ` +
+        `(${int(first.offered)} Poisson arrivals, ${int(first.offered / first.seconds)}/s)` +
+        (service ? '' : ', client calls to the dependency'),
     );
     const header = [
       'Governor',
       'goodput/s',
-      service ? 'of capacity' : 'of offered',
+      'of capacity',
+      'of offered',
       'per s',
       'p50 ms',
       'p99 ms',
@@ -68,7 +70,8 @@ export function formatLiveReport(job: LiveJob, results: readonly LiveRunResult[]
       const row = [
         runLabel(r, several),
         int(p.goodputRps),
-        pct(service ? p.ofCapacity : p.ofOffered),
+        pct(p.ofCapacity),
+        pct(p.ofOffered),
         swing(p),
         one(p.admittedP50Ms),
         one(p.admittedP99Ms),

@@ -17,6 +17,7 @@
  */
 import type { Candidate, CandidateProbe, CandidateState } from '../../candidates/candidate.js';
 import { NoCB } from '../../candidates/no-cb.js';
+import { InflightLimiter } from '../../candidates/peers/limiter.js';
 import { CANDIDATE_GROUPS, CANDIDATES, createCandidate } from '../../candidates/registry.js';
 import { OptionValueError } from '../shared/suite.js';
 import type { LiveSlo } from './config.js';
@@ -208,7 +209,9 @@ export class CandidateGate {
   }
 
   sample(): GovernorSample {
-    const probe = this.candidate.probe?.();
-    return { state: this.candidate.state(), limit: probe?.limit ?? 0, inflight: this.#inflight };
+    const c = this.candidate;
+    // The reference limiters have no probe, but their limit is public.
+    const limit = c.probe?.().limit ?? (c instanceof InflightLimiter ? c.limit : 0);
+    return { state: c.state(), limit, inflight: this.#inflight };
   }
 }

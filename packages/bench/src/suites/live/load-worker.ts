@@ -7,6 +7,8 @@ import { type LoadSideConfig, runLoad } from './load-side.js';
 
 const port = parentPort;
 if (port === null) throw new Error('load-worker.js must run in a worker thread');
+// The generator must not be the bottleneck: its errors (timeouts, resets) need no stack traces.
+Error.stackTraceLimit = 0;
 const data = workerData as Omit<LoadSideConfig, 't0' | 'onProgress'> & { t0: string };
 
 runLoad({

@@ -83,14 +83,14 @@ export const LIVE_OPTIONS: readonly SuiteOption<LiveOptions>[] = Object.freeze([
   {
     flag: 'service',
     value: 'LIST',
-    help: `The service, as key=value pairs: ${SERVICE_KEYS.join(', ')}. Default: slots=${DEFAULT_SERVICE.slots},service-ms=${DEFAULT_SERVICE.serviceMs},queue=0 (unbounded),error-share=${DEFAULT_SERVICE.errorShare},dep-timeout-ms=${DEFAULT_SERVICE.depTimeoutMs},crash-queue=0 (never crash; N: crash when the queue holds N requests for crash-after-ms=${DEFAULT_SERVICE.crashAfterMs}, down for crash-down-ms=${DEFAULT_SERVICE.crashDownMs}).`,
+    help: `The service, as key=value pairs: ${SERVICE_KEYS.join(', ')}. Default: slots=${DEFAULT_SERVICE.slots}, service-ms=${DEFAULT_SERVICE.serviceMs}, queue=0 (unbounded), error-share=${DEFAULT_SERVICE.errorShare}, dep-timeout-ms=${DEFAULT_SERVICE.depTimeoutMs}, crash-queue=0 (never crash; N: crash when the queue holds N requests for crash-after-ms=${DEFAULT_SERVICE.crashAfterMs}, down for crash-down-ms=${DEFAULT_SERVICE.crashDownMs}).`,
     field: 'service',
     parse: (value: string): Partial<ServiceConfig> => parseService(value),
   },
   {
     flag: 'load',
     value: 'LIST',
-    help: `The load generator, as key=value pairs: ${LOAD_KEYS.join(', ')}. Default: connections=${DEFAULT_LOAD.connections},client-rps=${DEFAULT_LOAD.clientRps},dep-service-ms=${DEFAULT_LOAD.depServiceMs},client-timeout-ms=2x the SLO timeout,health-every-ms=${DEFAULT_LOAD.healthEveryMs},warmup-ms=${DEFAULT_LOAD.warmupMs}.`,
+    help: `The load generator, as key=value pairs: ${LOAD_KEYS.join(', ')}. Default: connections=${DEFAULT_LOAD.connections}, client-rps=${DEFAULT_LOAD.clientRps}, dep-service-ms=${DEFAULT_LOAD.depServiceMs}, client-timeout-ms=twice the SLO timeout, health-every-ms=${DEFAULT_LOAD.healthEveryMs}, warmup-ms=${DEFAULT_LOAD.warmupMs}.`,
     field: 'load',
     parse: (value: string): Partial<LoadConfig> => parseLoad(value),
   },
@@ -165,13 +165,13 @@ export const liveSuite: Suite<LiveJob, LiveRunResult, LivePlan, LiveOptions> = {
     'real sockets on 127.0.0.1: a service of known capacity under open-loop load (real time)',
   description: `The one suite on real time. A node:http service on 127.0.0.1 (or Express,
 or Fastify: --servers) with a known capacity: worker slots x service time
-(default 20 x 20 ms = 1,000 requests/s), a FIFO queue, a dependency that
+(default 20 x 80 ms = 250 requests/s), a FIFO queue, a dependency that
 the phases make fail or hang, optionally a crash on sustained overload. An
 open-loop load generator on undici (its own worker thread) schedules
 Poisson arrivals at fixed times and measures latency from the scheduled
 time. Default phases (about 40 s per run): calm at 0.5x capacity, 2x, 4x,
 8x overload, recovery, dependency errors (20 %), a dependency hang, healed;
-then the client part: the governor wraps a client's calls (200/s) to a
+then the client part: the governor wraps a client's calls (100/s) to a
 dependency that returns 500s, hangs, refuses connections and heals.
 Governors: none; oracle, a static inflight limit at the known capacity (the
 worker slots); levee through its real integrations (@leveejs/levee/http,
@@ -185,7 +185,9 @@ at a time (about 3 minutes for the default four governors) and stop by
 themselves: every phase, run and thread has a deadline, sockets are closed
 at the end. Results are NOT reproducible to the digit: they depend on the
 machine and on what else it runs (the load average is printed), though the
-arrival times and the dependency's errors are seeded (--seed).`,
+arrival times and the dependency's errors are seeded (--seed). So the notes
+below on identical JSON files do not hold here, and --timeout-ms also sets the
+clients' timeout (twice the SLO timeout unless --load client-timeout-ms).`,
   options: ['candidates', 'seed', 'slo', 'timeout-ms', 'json', 'out', ...LIVE_OPTIONS],
   defaultCandidates: ['levee', 'aimd'],
   defaults: {

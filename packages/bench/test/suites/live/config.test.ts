@@ -91,7 +91,7 @@ describe('--service and --load', () => {
   });
 
   it('capacity is slots over the service time (Little)', () => {
-    expect(capacityRps(DEFAULT_SERVICE)).toBe(1000);
+    expect(capacityRps(DEFAULT_SERVICE)).toBe(250);
     expect(capacityRps({ slots: 10, serviceMs: 40 })).toBe(250);
   });
 });

@@ -68,7 +68,7 @@ describe.each(FLAVOURS)('the %s service', (flavour) => {
     expect(levee.instance.sample().state).toBe('CLOSED');
     const aimd = await service(flavour, 'aimd');
     for (let i = 0; i < 3; i++) expect(await aimd.get()).toBe(200);
-    expect(aimd.instance.sample()).toEqual({ state: 'CLOSED', limit: 0, inflight: 0 });
+    expect(aimd.instance.sample()).toEqual({ state: 'CLOSED', limit: 20, inflight: 0 });
   });
 });
 

@@ -30,13 +30,13 @@ function all(a: Arrivals): number[] {
 describe('timeline', () => {
   it('places the phases back to back with their rates', () => {
     expect(timeline.map((p) => [p.name, p.startNs, p.endNs, p.rate, p.part, p.mode])).toEqual([
-      ['calm', 0, 3e9, 500, 'service', 'ok'],
-      ['8x', 3e9, 5e9, 8000, 'service', 'ok'],
-      ['dep-500', 5e9, 6.5e9, 200, 'client', 'errors'],
+      ['calm', 0, 3e9, 125, 'service', 'ok'],
+      ['8x', 3e9, 5e9, 2000, 'service', 'ok'],
+      ['dep-500', 5e9, 6.5e9, 100, 'client', 'errors'],
     ]);
     expect(timelineEndNs(timeline)).toBe(6.5e9);
     const warm = warmupPhase(DEFAULT_SERVICE, 1000);
-    expect([warm.index, warm.startNs, warm.endNs, warm.rate]).toEqual([-1, -1e9, 0, 500]);
+    expect([warm.index, warm.startNs, warm.endNs, warm.rate]).toEqual([-1, -1e9, 0, 125]);
   });
 });
 
@@ -52,8 +52,8 @@ describe('arrivals', () => {
       expect(a[i]).toBeLessThan(phase.endNs);
       if (i > 0) expect(a[i]).toBeGreaterThanOrEqual(a[i - 1]!);
     }
-    // Poisson with mean 16,000: within five standard deviations (±632).
-    expect(Math.abs(a.length - 16_000)).toBeLessThan(632);
+    // Poisson with mean 4,000: within five standard deviations (±316).
+    expect(Math.abs(a.length - 4000)).toBeLessThan(316);
   });
 
   it('differ between phases of one run and stop at the bound', () => {
