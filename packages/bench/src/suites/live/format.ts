@@ -59,6 +59,7 @@ export function formatLiveReport(job: LiveJob, results: readonly LiveRunResult[]
       'failed',
       'health p99',
       'heap MB',
+      'queue',
       'limit',
       'lag p99',
     ];
@@ -79,6 +80,7 @@ export function formatLiveReport(job: LiveJob, results: readonly LiveRunResult[]
         pct(p.failedShare),
         two(p.healthP99Ms),
         one(p.heapMaxMb),
+        p.queueMax === null ? '-' : int(p.queueMax),
         limitText(p),
         two(p.sendLagP99Ms),
       ];
@@ -124,9 +126,9 @@ export function formatLiveReport(job: LiveJob, results: readonly LiveRunResult[]
   lines.push(
     'goodput: OK (2xx within the SLO timeout) per second; per s: lowest-highest OK in a whole second of the phase;',
     'p50/p99: latency of the requests not shed, from their scheduled time (client timeouts count at the timeout);',
-    'shed: 503 or refused by the governor; failed: other failures and client timeouts; limit: inflight limit range',
-    'sampled; lag p99: how late the load generator sent (its own delay); recovered: time from the phase start after',
-    'which every quarter second had >= 90% OK.',
+    "shed: 503 or refused by the governor; failed: other failures and client timeouts; queue: the service's FIFO",
+    '(max); limit: inflight limit range sampled; lag p99: how late the load generator sent (its own delay);',
+    'recovered: time from the phase start after which every quarter second had >= 90% OK.',
   );
   const behind = results.flatMap((r) =>
     r.phases

@@ -248,8 +248,14 @@ export function assembleResult(args: AssembleArgs): LiveRunResult {
     const s = Math.floor(h.tNs / NS_PER_S);
     if (s >= 0 && s < rowsN) healthBySecond[s]!.push(h.ms);
   }
+  // Rows past the phases are kept while anything still completed in them (the drain).
+  const endS = Math.ceil((timeline[timeline.length - 1]?.endNs ?? 0) / NS_PER_S);
+  let lastRow = Math.min(rowsN, endS);
+  for (let s = lastRow; s < rowsN; s++) {
+    if (load.seconds.counts.some((c) => (c[s] ?? 0) > 0)) lastRow = s + 1;
+  }
   const rows: number[][] = [];
-  for (let s = 0; s < rowsN; s++) {
+  for (let s = 0; s < lastRow; s++) {
     const phase = phaseAt(timeline, s * NS_PER_S + NS_PER_S / 2);
     const service = phase?.part !== 'client';
     const gov = service ? server.governor : load.governor;

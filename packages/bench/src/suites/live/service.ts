@@ -3,8 +3,8 @@
  * requests: `slots` worker slots, each holding a request for `serviceMs`
  * (a timer: like a connection pool or a downstream call, the slot is held
  * while the CPU is free), a FIFO queue in front of them, and a dependency
- * called at the end of the service time whose behaviour the phases switch
- * (`DependencyMode`). Requests are served in arrival order even when their
+ * called as the request takes its slot, answering by the mode the phases
+ * set (`DependencyMode`). Requests are served in arrival order even when their
  * client has gone away (a naive service does not check: that is wasted
  * work, as in the simulator's queue drops).
  *
@@ -93,13 +93,18 @@ export class WorkerPool {
     return true;
   }
 
+  /**
+   * A request takes a slot and calls the dependency; the answer comes after
+   * the service time. The dependency's mode is the one in force when the call
+   * starts, so a phase's requests are not answered by the next phase's mode.
+   */
   #start(respond: Respond): void {
     this.#busy++;
-    this.#after(this.#serviceMs, () => this.#callDependency(respond));
+    const mode = this.#mode;
+    this.#after(this.#serviceMs, () => this.#callDependency(respond, mode));
   }
 
-  #callDependency(respond: Respond): void {
-    const mode = this.#mode;
+  #callDependency(respond: Respond, mode: DependencyMode): void {
     if (mode === 'hang') {
       this.#after(this.#hangMs, () => this.#end(respond, 504));
       return;
@@ -185,11 +190,12 @@ export class DependencyHandler {
     return this.#mode;
   }
 
+  /** Answers `res` after the service time, by the mode in force when the call came in. */
   handle(res: ServerResponse): void {
+    const mode = this.#mode;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       if (this.#closed) return;
-      const mode = this.#mode;
       if (mode === 'hang') {
         this.#parked.add(res);
         res.once('close', () => this.#parked.delete(res));

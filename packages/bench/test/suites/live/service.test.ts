@@ -67,6 +67,16 @@ describe('the worker pool', () => {
     expect(hung).toEqual([504]);
   });
 
+  it('answers by the mode in force when a request takes its slot', () => {
+    const pool = new WorkerPool(config({ slots: 1, errorShare: 1 }), 1);
+    const statuses: number[] = [];
+    pool.submit((s) => statuses.push(s)); // in service under `ok`
+    pool.submit((s) => statuses.push(s)); // queued, takes the slot under `errors`
+    pool.mode = 'errors';
+    vi.advanceTimersByTime(20);
+    expect(statuses).toEqual([200, 500]);
+  });
+
   it('stops everything when destroyed', () => {
     const pool = new WorkerPool(config(), 1);
     const done: number[] = [];
@@ -114,7 +124,12 @@ describe('the dependency', () => {
     dep.handle(bad as unknown as ServerResponse);
     vi.advanceTimersByTime(5);
     expect(bad.status).toBe(500);
+    dep.mode = 'ok';
+    const early = fakeResponse();
+    dep.handle(early as unknown as ServerResponse); // came in before the hang
     dep.mode = 'hang';
+    vi.advanceTimersByTime(5);
+    expect(early.status).toBe(200);
     const [a, b] = [fakeResponse(), fakeResponse()];
     dep.handle(a as unknown as ServerResponse);
     dep.handle(b as unknown as ServerResponse);
