@@ -310,7 +310,9 @@ export async function runLoad(config: LoadSideConfig): Promise<LoadStats> {
       phases[i]!.recoveryS = recoverySeconds(r.offsets, r.good, phase.endNs - phase.startNs);
     }
   });
-  const openHandles = await leftoverHandles();
+  // Connections still being set up when the pool was destroyed finish (or fail) once the server
+  // side accepts them; give them a few seconds (the run's exit grace is longer).
+  const openHandles = await leftoverHandles(3000);
   return { phases, seconds, governor: governorSeconds, abandoned, openHandles };
 }
 
