@@ -9,6 +9,7 @@
 
 import { closedLoopSuite } from './closed-loop/suite.js';
 import { cooperationSuite } from './cooperation/suite.js';
+import { liveSuite } from './live/suite.js';
 import { loadVariationSuite } from './load-variation/suite.js';
 import { meshSuite } from './mesh/suite.js';
 import { prescientSuite } from './prescient/suite.js';
@@ -27,6 +28,7 @@ export const SUITES: readonly AnySuite[] = [
   queueDepthSuite,
   prescientSuite,
   meshSuite,
+  liveSuite,
 ];
 
 /**

@@ -214,7 +214,7 @@ describe('argument errors name the option and the value', () => {
   it('rejects a missing or unknown suite', () => {
     expect(usageError([])).toMatch(/missing suite/);
     expect(usageError(['open-loop'])).toMatch(
-      /unknown suite "open-loop"; known: closed-loop, load-variation, cooperation, slo-sweep, queue-depth, prescient, mesh, all/,
+      /unknown suite "open-loop"; known: closed-loop, load-variation, cooperation, slo-sweep, queue-depth, prescient, mesh, live, all/,
     );
   });
 
