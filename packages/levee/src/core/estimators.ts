@@ -1,5 +1,5 @@
 /**
- * The estimators and thresholds of Levee as pure functions (ALGORITHM.md §3):
+ * The estimators and thresholds of Levee as pure functions (docs/ALGORITHM.md §3):
  * event-clock EWMA weights, the Wilson trip bound, the eval window, the surge
  * onset and the thresholds derived from the SLO; the constants of the decayed
  * counts (docs/ALGORITHM.md §3.13) and the input bounds (docs/ALGORITHM.md §1.2).
@@ -7,7 +7,7 @@
 import { probit } from './probit.js';
 
 // ---------------------------------------------------------------------------
-// Constants (ALGORITHM.md §4). Each is explained where it is used.
+// Constants (docs/ALGORITHM.md §4). Each is explained where it is used.
 // ---------------------------------------------------------------------------
 
 /** Half-life of every EWMA, seconds: ~6 s of effective memory ("two half-lives"). */
@@ -68,7 +68,7 @@ export function wilsonLowerBound(p: number, n: number, z: number): number {
   return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
 }
 
-/** Thresholds derived once from the SLO (ALGORITHM.md §3.3). */
+/** Thresholds derived once from the SLO (docs/ALGORITHM.md §3.3). */
 export interface Thresholds {
   /** Error budget 1 − successRate. */
   readonly sloErr: number;

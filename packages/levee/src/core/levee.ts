@@ -1171,7 +1171,7 @@ export class Levee {
     this.#resetWindow(ts);
   }
 
-  // --- Surge spring (ALGORITHM.md §3.9) ---
+  // --- Surge spring (docs/ALGORITHM.md §3.9) ---
 
   #publishOnset(): void {
     if (this.#samples < WARMUP_SAMPLES || this.#goodput <= 0 || this.#avgLatency <= 0) {

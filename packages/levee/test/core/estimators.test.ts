@@ -15,7 +15,7 @@ import {
 } from '../../src/core/estimators.js';
 import { probit } from '../../src/core/probit.js';
 
-describe('probit Φ⁻¹ (ALGORITHM.md §6.1 item 15)', () => {
+describe('probit Φ⁻¹ (docs/ALGORITHM.md §6.1 item 15)', () => {
   const reference: Array<[number, number, number]> = [
     [0.5, 0, 1e-7],
     [0.8413447460685429, 1, 1e-7],
@@ -35,7 +35,7 @@ describe('probit Φ⁻¹ (ALGORITHM.md §6.1 item 15)', () => {
   it('is correctly rounded where the true value is known', () => {
     // Φ⁻¹(0.9) = 1.28155156554460081… (AS 241 is good to about 1e-16 relative).
     expect(Math.abs(probit(0.9) - 1.2815515655446008)).toBeLessThan(1e-15);
-    // The surge onset z of ALGORITHM.md §3.9.
+    // The surge onset z of docs/ALGORITHM.md §3.9.
     expect(probit(1 - 1e-8)).toBeCloseTo(5.612001, 6);
     expect(probit(1e-300)).toBeGreaterThan(-37.1);
     expect(probit(1e-300)).toBeLessThan(-37);

@@ -1,5 +1,5 @@
 /**
- * Black-box discrete-event driver for Levee (ALGORITHM.md §6.3): a min-heap of
+ * Black-box discrete-event driver for Levee (docs/ALGORITHM.md §6.3): a min-heap of
  * pending completions ordered by (done time, sequence); before each arrival it
  * delivers every completion due at or before that time. After every public
  * operation it checks the invariants and counts conservation.

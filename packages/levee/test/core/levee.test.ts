@@ -1,4 +1,4 @@
-/** Unit behaviours of ALGORITHM.md §6.1 through the public API, under both estimators. */
+/** Unit behaviours of docs/ALGORITHM.md §6.1 through the public API, under both estimators. */
 import { describe, expect, it } from 'vitest';
 import {
   CircuitOpenError,

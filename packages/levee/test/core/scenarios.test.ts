@@ -1,5 +1,5 @@
 /**
- * The black-box adversarial scenarios of ALGORITHM.md §6.3 with their golden
+ * The black-box adversarial scenarios of docs/ALGORITHM.md §6.3 with their golden
  * figures, under both estimators: the v0.4 figures are those of the Go
  * original's design (docs/ALGORITHM.md §6.3), the decayed ones those of the
  * default (§3.13). Every operation goes through the public API and is checked
