@@ -51,7 +51,8 @@ Suites:
 ${lines.join('\n')}
   ${'all'.padEnd(width)}every suite above, identical simulations run once, then a scoreboard
 
-Run "${PROGRAM} <suite> --help" for a suite's model and options.
+Run "${PROGRAM} <suite> --help" for a suite's model and options, and
+"${PROGRAM} --version" for the versions of the bench and of @leveejs/levee.
 `;
 }
 
@@ -215,6 +216,7 @@ function optionsHelp(
     );
   }
   entry('-h, --help', 'Show this help.');
+  entry('--version', 'Print the versions of levee-bench, @leveejs/levee and Node, and exit.');
   return out.join('\n');
 }
 
@@ -235,7 +237,8 @@ Options:
 ${optionsHelp(suite.options as readonly OptionEntry[], ctx, suite)}
 
 Progress goes to stderr (bars on a terminal, a few lines per simulation
-otherwise), then the elapsed wall-clock time. Tables go to stdout.
+otherwise, with the time left once it can be estimated), then the elapsed
+wall-clock time. Tables go to stdout.
 Exit codes: 0 done, 1 the run failed, 2 bad arguments or files.
 `;
 }
