@@ -168,7 +168,7 @@ if (short) {
   const all = JSON.parse(readFileSync(file, 'utf8')).suites;
   const compare = (label, results, rows) => {
     for (const want of rows) {
-      const r = results.find((x) => x.candidate === want.candidate);
+      const r = results.find((x) => x.name === want.candidate);
       for (const [k, w] of Object.entries(want)) {
         if (k === 'candidate') continue;
         const got = k === 'crashes' ? r?.backend.crashes : r?.[k];
@@ -214,46 +214,48 @@ for (const suite of suites.length > 0 ? suites : SUITES) {
     process.exit(1);
   }
   console.log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  // JSON schema 1: results name candidates by key (`candidate`) and display name (`name`);
+  // the published tables use display names.
   const report = JSON.parse(readFileSync(file, 'utf8'));
   if (suite === 'closed-loop') {
     for (const r of report.results) {
-      const ref = P1[r.candidate];
+      const ref = P1[r.name];
       if (ref === undefined) continue;
-      for (const [i, k] of ROW_KEYS.entries()) check(`${r.candidate} ${k}`, r[k], ref.row[i]);
+      for (const [i, k] of ROW_KEYS.entries()) check(`${r.name} ${k}`, r[k], ref.row[i]);
       for (const [i, k] of BACKEND_KEYS.entries()) {
-        check(`${r.candidate} backend.${k}`, r.backend[k], ref.backend[i]);
+        check(`${r.name} backend.${k}`, r.backend[k], ref.backend[i]);
       }
     }
   } else if (suite === 'load-variation') {
     for (const v of report.variations) {
       for (const r of v.results) {
-        const want = P2[v.name]?.[r.candidate];
-        if (want !== undefined) check(`${v.name} ${r.candidate} delta`, r.delta, want);
-        if (v.name === 'double-RPM' && r.candidate === 'Static-Peak') {
+        const want = P2[v.name]?.[r.name];
+        if (want !== undefined) check(`${v.name} ${r.name} delta`, r.delta, want);
+        if (v.name === 'double-RPM' && r.name === 'Static-Peak') {
           check('double-RPM Static-Peak allowed ("29.5 M")', r.allowed, 29511951);
         }
       }
     }
   } else if (suite === 'cooperation') {
     for (const r of report.results) {
-      const ref = P3[r.candidate];
+      const ref = P3[r.name];
       if (ref === undefined) continue;
       for (const [i, k] of P3_KEYS.entries()) {
-        check(`${r.candidate} ${k}`, k === 'crashes' ? r.backend.crashes : r[k], ref[i]);
+        check(`${r.name} ${k}`, k === 'crashes' ? r.backend.crashes : r[k], ref[i]);
       }
-      const b = P3_BACKEND[r.candidate];
+      const b = P3_BACKEND[r.name];
       if (b !== undefined) {
         for (const [i, k] of BACKEND_KEYS.entries()) {
-          check(`${r.candidate} backend.${k}`, r.backend[k], b[i]);
+          check(`${r.name} backend.${k}`, r.backend[k], b[i]);
         }
       }
     }
   } else if (suite === 'slo-sweep') {
     for (const level of report.levels) {
       for (const r of level.results) {
-        if (r.candidate === 'Levee')
+        if (r.name === 'Levee')
           check(`SLO ${level.successRate} Levee delta`, r.delta, P4[level.successRate]);
-        if (r.candidate === 'Static-Peak')
+        if (r.name === 'Static-Peak')
           check(`SLO ${level.successRate} Static-Peak delta`, r.delta, '61497.68');
       }
     }
@@ -262,12 +264,12 @@ for (const suite of suites.length > 0 ? suites : SUITES) {
       const ref = P5[d.multiplier];
       for (const r of d.results) {
         if (ref === undefined) continue;
-        const at = `QD ${d.queueDepthPerReplica} ${r.candidate}`;
-        if (r.candidate === 'Levee') {
+        const at = `QD ${d.queueDepthPerReplica} ${r.name}`;
+        if (r.name === 'Levee') {
           check(`${at} delta`, r.delta, ref[0]);
           check(`${at} crashes`, r.backend.crashes, ref[2]);
         }
-        if (r.candidate === 'Static-Peak') {
+        if (r.name === 'Static-Peak') {
           check(`${at} delta`, r.delta, ref[1]);
           check(`${at} crashes`, r.backend.crashes, ref[3]);
         }

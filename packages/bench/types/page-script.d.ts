@@ -14,6 +14,8 @@ declare global {
     reportData: (level: string) => UPlot.AlignedData;
     reportLevel: string;
     reportPending: string | null;
+    /** Canvas height (CSS px): the `h=` height, or more if an axis label needs it. */
+    reportHeight: number;
   }
 
   /**

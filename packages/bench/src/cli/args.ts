@@ -8,7 +8,7 @@
  * rejected (`UsageError`, exit 2) before any simulation starts. The help
  * texts are in help.ts.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendConfig } from '../sim/backend/backend-config.js';
@@ -34,6 +34,7 @@ import {
   mainHelp,
   suiteHelp,
 } from './help.js';
+import { didYouMean } from './suggest.js';
 
 export const DEFAULT_SEED = BENCH_SEED;
 
@@ -64,7 +65,7 @@ export interface RunCommand {
   noCache?: boolean;
 }
 
-export type ParsedCommand = { kind: 'help'; text: string } | RunCommand;
+export type ParsedCommand = { kind: 'help'; text: string } | { kind: 'version' } | RunCommand;
 
 export interface ParseContext extends HelpContext {
   /** Base for relative paths; defaults to the process's directory. */
@@ -115,6 +116,7 @@ export function parseCandidateList(
   groups: Readonly<Record<string, readonly string[]>> = {},
 ): string[] {
   const groupNames = Object.keys(groups);
+  suggestListEntry('candidates', value, [...known, ...groupNames], 'candidate');
   const tokens = parseValue('candidates', value, (v) =>
     nameList(v, [...known, ...groupNames], 'candidate'),
   );
@@ -124,6 +126,101 @@ export function parseCandidateList(
     for (const m of members ?? [token]) if (!out.includes(m)) out.push(m);
   }
   return out;
+}
+
+/**
+ * Rejects the first entry of the list `value` that is not in `known` when a
+ * known name is close to it, with the suggestion (`unknown suite "slo-swep";
+ * did you mean "slo-sweep"? known: …`); entries with no close name are left to
+ * `nameList`, which names them and lists the known ones.
+ */
+function suggestListEntry(
+  flag: string,
+  value: string,
+  known: readonly string[],
+  what: string,
+): void {
+  for (const entry of value.split(',').map((s) => s.trim())) {
+    if (entry === '' || known.some((k) => k.toLowerCase() === entry.toLowerCase())) continue;
+    const hint = didYouMean(entry, known);
+    if (hint !== '') {
+      throw bad(flag, value, `unknown ${what} "${entry}"${hint} Known: ${known.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * Deepest nesting of arrays and objects accepted in a workload or backend
+ * file. A valid workload file nests three levels (the object, its `specs`
+ * array, each spec) and a backend file one, so anything deeper is wrong in
+ * shape anyway; the limit only has to stay far below the depth (a few
+ * thousand levels) at which recursive code such as `JSON.stringify`, used to
+ * quote a bad value in an error message, runs out of stack.
+ */
+export const MAX_FILE_DEPTH = 64;
+
+/**
+ * How deeply arrays and objects nest in the JSON text `text` (0 for a
+ * scalar), counted without recursion; brackets inside strings do not count.
+ * Stops counting at `limit + 1`.
+ */
+export function jsonNesting(text: string, limit = MAX_FILE_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth = Math.max(0, depth - 1);
+  }
+  return deepest;
+}
+
+/**
+ * Reads a `--workload` / `--backend` file with `load` (which reports a missing,
+ * unreadable, non-JSON or wrongly shaped file with its own error, `known`),
+ * after checking that its arrays and objects do not nest deeper than
+ * `MAX_FILE_DEPTH`. Any error is a usage error naming the file.
+ */
+function loadInputFile<T>(
+  what: 'workload' | 'backend',
+  path: string,
+  load: (path: string) => T,
+  known: (err: unknown) => boolean,
+): T {
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    // `load` reports the file as unreadable.
+  }
+  if (text !== undefined) {
+    const depth = jsonNesting(text);
+    if (depth > MAX_FILE_DEPTH) {
+      throw new UsageError(
+        `${path}: arrays and objects nested more than ${MAX_FILE_DEPTH} levels deep; ` +
+          `a ${what} file needs ${what === 'workload' ? 'three' : 'one'}`,
+      );
+    }
+  }
+  try {
+    return load(path);
+  } catch (err) {
+    if (known(err)) throw new UsageError((err as Error).message);
+    throw new UsageError(
+      `${path}: cannot use this ${what} file (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
 }
 
 function checkFilePath(option: string, value: string, cwd: string): string {
@@ -162,6 +259,7 @@ const FLAGS = {
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 /**
@@ -175,9 +273,17 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   if (command === '-h' || command === '--help' || command === 'help') {
     return { kind: 'help', text: mainHelp(ctx.suites) };
   }
+  if (command === '--version') return { kind: 'version' };
   const suite = ctx.suites.find((s) => s.name === command);
   if (suite === undefined && command !== 'all') {
-    throw new UsageError(`unknown suite ${JSON.stringify(command)}; known: ${known.join(', ')}`);
+    if (command.startsWith('-')) {
+      throw new UsageError(
+        `expected a suite first, got the option ${command.split('=')[0]}; known suites: ${known.join(', ')}`,
+      );
+    }
+    const hint = didYouMean(command, known);
+    const list = `${hint === '' ? '; known' : `${hint} Known`}: ${known.join(', ')}`;
+    throw new UsageError(`unknown suite ${JSON.stringify(command)}${list}`);
   }
 
   // Every suite's own flags are known, so one that does not apply is named as such.
@@ -189,6 +295,7 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
+  if (values.version === true) return { kind: 'version' };
   if (values.help === true) {
     return { kind: 'help', text: suite === undefined ? allHelp(ctx) : suiteHelp(suite, ctx) };
   }
@@ -205,7 +312,12 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   if (suite !== undefined) acceptedFlags.add('report'); // every suite (src/report/suite-page.ts)
   acceptedFlags.add('cache').add('no-cache'); // every command (src/cli/cache.ts)
   for (const flag of Object.keys(values)) {
-    if (flag !== 'help' && values[flag] !== undefined && !acceptedFlags.has(flag)) {
+    if (
+      flag !== 'help' &&
+      flag !== 'version' &&
+      values[flag] !== undefined &&
+      !acceptedFlags.has(flag)
+    ) {
       throw new UsageError(`option --${flag} does not apply to ${command}`);
     }
   }
@@ -219,16 +331,16 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   const workloadFile = sharedValue('workload');
   if (workloadFile !== undefined) {
     if (workloadFile.trim() === '') throw bad('workload', workloadFile, 'expected a file name');
-    try {
-      workload = {
-        name: workloadFile,
-        builtin: false,
-        specs: loadWorkloadFile(resolve(cwd, workloadFile)),
-      };
-    } catch (err) {
-      if (err instanceof WorkloadError) throw new UsageError(err.message);
-      throw err;
-    }
+    workload = {
+      name: workloadFile,
+      builtin: false,
+      specs: loadInputFile(
+        'workload',
+        resolve(cwd, workloadFile),
+        loadWorkloadFile,
+        (err) => err instanceof WorkloadError,
+      ),
+    };
   } else {
     workload = { name: 'cyber-monday', builtin: true, specs: cyberMonday() };
   }
@@ -237,12 +349,12 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   const backendFile = sharedValue('backend');
   if (backendFile !== undefined) {
     if (backendFile.trim() === '') throw bad('backend', backendFile, 'expected a file name');
-    try {
-      backend = loadBackendFile(resolve(cwd, backendFile));
-    } catch (err) {
-      if (err instanceof BackendFileError) throw new UsageError(err.message);
-      throw err;
-    }
+    backend = loadInputFile(
+      'backend',
+      resolve(cwd, backendFile),
+      loadBackendFile,
+      (err) => err instanceof BackendFileError,
+    );
   }
 
   const seed = sharedValue('seed');
@@ -263,13 +375,16 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   let suites: string[] | undefined;
   const suiteList = sharedValue('suites');
   if (suiteList !== undefined) {
-    suites = parseValue('suites', suiteList, (v) =>
-      nameList(
-        v,
-        ctx.suites.map((s) => s.name),
-        'suite',
-      ),
-    );
+    const inAll = ctx.suites.filter((s) => s.standalone !== true).map((s) => s.name);
+    for (const name of suiteList.split(',')) {
+      if (ctx.suites.some((s) => s.name === name.trim() && s.standalone === true)) {
+        throw new UsageError(
+          `--suites: ${name.trim()} runs on real time and is not part of all; run levee-bench ${name.trim()}`,
+        );
+      }
+    }
+    suggestListEntry('suites', suiteList, inAll, 'suite');
+    suites = parseValue('suites', suiteList, (v) => nameList(v, inAll, 'suite'));
   }
   const candidates = sharedValue('candidates');
   if (candidates !== undefined) {
@@ -332,14 +447,79 @@ export function parseCommandLine(argv: readonly string[], ctx: ParseContext): Pa
   return run;
 }
 
+/**
+ * Checks the options in `args` before `parseArgs` sees them, so a mistake
+ * gets a message of ours: an unknown option with the closest known one
+ * (`unknown option --spec; did you mean --specs?`), a value missing after an
+ * option that takes one, a value given to one that takes none. Values (the
+ * argument after an option that takes one) and everything after `--` are not
+ * options. Returns `args` with each value that starts with a dash joined to
+ * its option (`--seed=-5`), which `parseArgs` would otherwise refuse as
+ * ambiguous; the value's parser then says what is wrong with it.
+ */
+export function checkOptionNames(
+  args: readonly string[],
+  options: Readonly<Record<string, { type: 'string' | 'boolean'; short?: string }>>,
+): string[] {
+  const out: string[] = [];
+  const names = Object.keys(options);
+  const shorts = new Map(
+    Object.entries(options).flatMap(([name, o]) =>
+      o.short === undefined ? [] : [[o.short, name] as const],
+    ),
+  );
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    out.push(arg);
+    if (!arg.startsWith('-') || arg === '-') continue;
+    let name: string;
+    let inline = false;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq >= 0;
+      if (!(name in options)) {
+        throw new UsageError(`unknown option --${name}${didYouMean(name, names, (n) => `--${n}`)}`);
+      }
+    } else {
+      const long = shorts.get(arg.slice(1));
+      if (long === undefined) {
+        const hint = didYouMean(arg.replace(/^-+/, ''), names, (n) => `--${n}`);
+        throw new UsageError(`unknown option ${arg}${hint}`);
+      }
+      name = long;
+    }
+    const type = options[name]!.type;
+    if (type === 'boolean') {
+      if (inline) throw new UsageError(`option --${name} takes no value`);
+      continue;
+    }
+    if (inline) continue;
+    const next = args[i + 1];
+    if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+      throw new UsageError(`option --${name} needs a value`);
+    }
+    if (next.startsWith('-')) out[out.length - 1] = `--${name}=${next}`;
+    else out.push(next);
+    i++; // the value
+  }
+  return out;
+}
+
 function parseFlags(args: string[], own: readonly SuiteOption[]) {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...FLAGS };
   for (const option of own) options[option.flag] = { type: 'string' };
-  const parsed = parseArgs({ args, strict: true, allowPositionals: true, options });
+  const checked = checkOptionNames(args, options);
+  const parsed = parseArgs({ args: checked, strict: true, allowPositionals: true, options });
   return {
     values: parsed.values as Record<string, string | undefined> & {
       help?: boolean;
       'no-cache'?: boolean;
+      version?: boolean;
     },
     positionals: parsed.positionals,
   };

@@ -41,17 +41,26 @@ export const ALL_OPTIONS: readonly CliOptionName[] = [
 
 export function mainHelp(suites: readonly AnySuite[]): string {
   const width = Math.max(...suites.map((s) => s.name.length), 3) + 2;
-  const lines = suites.map((s) => `  ${s.name.padEnd(width)}${s.summary}`);
+  const line = (s: AnySuite): string => `  ${s.name.padEnd(width)}${s.summary}`;
+  const live = suites.filter((s) => s.standalone === true);
+  const realTime =
+    live.length === 0
+      ? ''
+      : `\nOn real time and sockets (not reproducible; not part of all):\n${live.map(line).join('\n')}\n`;
   return `Usage: ${PROGRAM} <suite> [options]
 
 Deterministic benchmark suites for @leveejs/levee (virtual time; results depend
 only on the options).
 
 Suites:
-${lines.join('\n')}
+${suites
+  .filter((s) => s.standalone !== true)
+  .map(line)
+  .join('\n')}
   ${'all'.padEnd(width)}every suite above, identical simulations run once, then a scoreboard
-
-Run "${PROGRAM} <suite> --help" for a suite's model and options.
+${realTime}
+Run "${PROGRAM} <suite> --help" for a suite's model and options, and
+"${PROGRAM} --version" for the versions of the bench and of @leveejs/levee.
 `;
 }
 
@@ -91,7 +100,10 @@ const OPTION_DOCS: Record<CliOptionName, OptionDoc> = {
   suites: {
     flag: '--suites LIST',
     text: (ctx) =>
-      `Comma-separated suites to run. Known: ${ctx.suites.map((s) => s.name).join(', ')}.
+      `Comma-separated suites to run. Known: ${ctx.suites
+        .filter((s) => s.standalone !== true)
+        .map((s) => s.name)
+        .join(', ')}.
 Default: all of them, in that order.`,
   },
   candidates: {
@@ -224,6 +236,7 @@ function optionsHelp(
   );
   entry('--no-cache', 'Run every simulation; read and write no cache.');
   entry('-h, --help', 'Show this help.');
+  entry('--version', 'Print the versions of levee-bench, @leveejs/levee and Node, and exit.');
   return out.join('\n');
 }
 
@@ -244,7 +257,8 @@ Options:
 ${optionsHelp(suite.options as readonly OptionEntry[], ctx, suite)}
 
 Progress goes to stderr (bars on a terminal, a few lines per simulation
-otherwise), then the elapsed wall-clock time. Tables go to stdout.
+otherwise, with the time left once it can be estimated), then the elapsed
+wall-clock time. Tables go to stdout.
 Exit codes: 0 done, 1 the run failed, 2 bad arguments or files.
 `;
 }

@@ -5,8 +5,9 @@
  * simulation), collects the jobs of the selected suite(s), runs each distinct
  * simulation once on a pool of worker threads (at most one per core), prints
  * each suite's tables to stdout as soon as its simulations are done, writes
- * the JSON files, and — for `all` — ends with the scoreboard. Resolves with
- * the process exit code.
+ * the JSON files (json-doc.ts: schema version, tool versions, candidates
+ * named by key and display name) and the report pages, and — for `all` —
+ * ends with the scoreboard. Resolves with the process exit code.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -27,7 +28,9 @@ import {
 import { parseCommandLine, type RunCommand, UsageError } from './args.js';
 import { defaultCacheDir, resultCacheFor } from './cache.js';
 import { type JobExecutor, runJobs, splitTraced, workerExecutor } from './executor.js';
+import { CandidateNames, publicDocument } from './json-doc.js';
 import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
+import { toolVersions, versionText } from './version.js';
 
 export interface CliEnvironment {
   stdout: { write(text: string): unknown };
@@ -113,6 +116,10 @@ export async function main(
     io.stdout.write(command.text);
     return 0;
   }
+  if (command.kind === 'version') {
+    io.stdout.write(versionText());
+    return 0;
+  }
   return runCommand(command, io);
 }
 
@@ -141,6 +148,40 @@ function optionsFor(suite: AnySuite, command: RunCommand): SuiteOptions {
   return options;
 }
 
+/** Every name the JSON may give a candidate: the registry's and those the suites' guides add. */
+function candidateNames(suites: readonly AnySuite[]): CandidateNames {
+  return new CandidateNames([
+    ...CANDIDATES.map((c) => ({ key: c.key, name: c.displayName })),
+    ...suites.flatMap((s) => s.guide?.candidates ?? []),
+  ]);
+}
+
+/**
+ * The candidates a report page lists in its header, in result order: the
+ * display names the results carry (`candidate`), each with the suite guide's
+ * line for it or else its registry description.
+ */
+function pageCandidates(
+  suite: AnySuite,
+  results: readonly unknown[],
+): Array<{ name: string; key?: string; description?: string }> {
+  const out: Array<{ name: string; key?: string; description?: string }> = [];
+  for (const r of results) {
+    const name = (r as { candidate?: unknown } | null)?.candidate;
+    if (typeof name !== 'string' || out.some((c) => c.name === name)) continue;
+    const own = suite.guide?.candidates?.find((c) => c.name === name);
+    const entry = CANDIDATES.find((c) => c.displayName === name);
+    const key = own?.key ?? entry?.key;
+    const description = own?.description ?? entry?.description;
+    out.push({
+      name,
+      ...(key === undefined ? {} : { key }),
+      ...(description === undefined ? {} : { description }),
+    });
+  }
+  return out;
+}
+
 /** The configuration shown at the top of a suite's report page: its JSON's, else the run's basics. */
 function pageConfig(options: SuiteOptions, output: SuiteOutput): unknown {
   const json = output.json as { config?: unknown } | null;
@@ -155,7 +196,7 @@ function pageConfig(options: SuiteOptions, output: SuiteOutput): unknown {
 async function runCommand(command: RunCommand, io: CliEnvironment): Promise<number> {
   const isAll = command.suite === 'all';
   const suites = isAll
-    ? (command.suites ?? io.suites.map((s) => s.name)).map(
+    ? (command.suites ?? io.suites.filter((s) => s.standalone !== true).map((s) => s.name)).map(
         (name) => io.suites.find((s) => s.name === name)!,
       )
     : [io.suites.find((s) => s.name === command.suite)!];
@@ -236,9 +277,16 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     io.stderr,
     io.now,
     command.suite,
+    { costs: distinct.map((j) => j.cost), lanes },
   );
+  const names = candidateNames(io.suites);
+  const versions = toolVersions();
+  const doc = (json: unknown): string => jsonText(publicDocument(json, names, versions));
   const results = new Array<unknown>(distinct.length);
-  const cache = resultCacheFor(command, io.defaultCacheDir);
+  // A standalone suite (real time) is not a pure function of its jobs: never cached.
+  const cache = suites.some((s) => s.standalone === true)
+    ? undefined
+    : resultCacheFor(command, io.defaultCacheDir);
   // HTML reports (--report FILE, or all --out DIR): the jobs also record traces.
   const reporting = isAll ? command.out !== undefined : command.report !== undefined;
   const traces = new Array<ChartTrace | undefined>(distinct.length);
@@ -270,19 +318,22 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     progress.note(timing);
     if (command.out !== undefined) {
       const files = [
-        { name: `${part.suite.name}.json`, content: jsonText(out.json) },
+        { name: `${part.suite.name}.json`, content: doc(out.json) },
         ...(out.files ?? []),
       ];
       for (const f of files) write(join(command.out, f.name), f.content);
     }
-    if (command.json !== undefined && !isAll) write(command.json, jsonText(out.json));
+    if (command.json !== undefined && !isAll) write(command.json, doc(out.json));
     if (reporting) {
+      const plain = part.indices.map((i) => results[i]);
       const html = suiteReportHtml({
         suite: part.suite,
+        guide: part.suite.guide,
+        candidates: pageCandidates(part.suite, plain),
         config: pageConfig(part.options, out),
         text: out.text,
         jobs: part.jobs,
-        results: part.indices.map((i) => results[i]),
+        results: plain,
         traces: part.indices.map((i) => traces[i]),
         clockStartS: part.suite.clockStartS?.(part.plan),
       });
@@ -335,7 +386,7 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
     const rows = outputs.flatMap((o) => o.scoreboard);
     io.stdout.write(`== scoreboard ==\n\n${formatScoreboard(rows)}`);
     const board = scoreboardJson(rows);
-    if (command.out !== undefined) write(join(command.out, 'scoreboard.json'), jsonText(board));
+    if (command.out !== undefined) write(join(command.out, 'scoreboard.json'), doc(board));
     if (command.out !== undefined) {
       write(join(command.out, 'index.html'), reportIndexHtml(parts.map((p) => p.suite)));
     }
@@ -344,7 +395,7 @@ async function runCommand(command: RunCommand, io: CliEnvironment): Promise<numb
       parts.forEach((p, i) => {
         suitesJson[p.suite.name] = outputs[i]!.json;
       });
-      write(command.json, jsonText({ suite: 'all', suites: suitesJson, scoreboard: board }));
+      write(command.json, doc({ suite: 'all', suites: suitesJson, scoreboard: board }));
     }
     io.stderr.write(
       `\nTime per suite (wall clock; shared simulations count for the first suite that needs them):\n` +

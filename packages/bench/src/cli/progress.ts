@@ -3,8 +3,11 @@
  * a header with the count of finished simulations and one bar per running
  * simulation; finished ones leave a permanent "done in" line above it.
  * Otherwise (a pipe, a CI log) each simulation writes a line when it starts,
- * at 25 %, 50 % and 75 %, and when it is done. Wall-clock time is read here
- * only for display; the simulations never see it.
+ * at 25 %, 50 % and 75 %, and when it is done. Given the jobs' costs and the
+ * number of worker threads, both also show the time left (`estimateRemainingMs`):
+ * in the header on a terminal, on each "done" line otherwise. Wall-clock time
+ * is read here only for display; the simulations never see it, and it never
+ * reaches stdout or the JSON.
  */
 
 export interface ProgressStream {
@@ -29,7 +32,77 @@ export interface ProgressReporter {
 
 type Phase = 'waiting' | 'running' | 'done';
 
-interface Row {
+/** What the time-left estimate needs to know of a job. */
+export interface EtaJob {
+  /** Relative cost (`Job.cost`: about the expected arrivals). */
+  cost: number;
+  phase: Phase;
+  /** Fraction done (0..1) while running. */
+  fraction: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * Worker-thread time (ms, summed over threads) measured before a time-left
+ * estimate is shown. The first few hundred milliseconds of a job are spent
+ * starting its thread and loading modules, not simulating, so a speed
+ * measured over less than a few seconds says more about start-up than about
+ * the run; on a run that short the estimate would not be needed anyway.
+ */
+export const ETA_MIN_MEASURED_MS = 5000;
+
+/**
+ * Wall-clock milliseconds until every job is done, or undefined before
+ * `ETA_MIN_MEASURED_MS` of work has been measured. The speed is the cost done
+ * (finished jobs whole, running ones by their reported fraction) per
+ * millisecond of worker-thread time spent on them; with it the remaining work
+ * is laid out on `lanes` threads the way the pool runs it: the running jobs
+ * keep their threads, the waiting ones start in order on the first thread to
+ * come free. The estimate is the time the last thread finishes.
+ */
+export function estimateRemainingMs(
+  jobs: readonly EtaJob[],
+  lanes: number,
+  now: number,
+): number | undefined {
+  let measured = 0;
+  let done = 0;
+  for (const j of jobs) {
+    if (j.phase === 'done') {
+      measured += j.endedAt - j.startedAt;
+      done += j.cost;
+    } else if (j.phase === 'running') {
+      measured += now - j.startedAt;
+      done += Math.min(1, Math.max(0, j.fraction)) * j.cost;
+    }
+  }
+  if (measured < ETA_MIN_MEASURED_MS || !(done > 0)) return undefined;
+  const speed = done / measured;
+  const free: number[] = [];
+  for (const j of jobs) {
+    if (j.phase === 'running')
+      free.push(((1 - Math.min(1, Math.max(0, j.fraction))) * j.cost) / speed);
+  }
+  while (free.length < lanes) free.push(0);
+  for (const j of jobs) {
+    if (j.phase !== 'waiting') continue;
+    let lane = 0;
+    for (let k = 1; k < free.length; k++) if (free[k]! < free[lane]!) lane = k;
+    free[lane]! += j.cost / speed;
+  }
+  return Math.max(0, ...free);
+}
+
+/** How the jobs are run, for the time-left estimate. */
+export interface ProgressSchedule {
+  /** `Job.cost` of each job, in the reporter's order. */
+  costs: readonly number[];
+  /** Worker threads running jobs at the same time. */
+  lanes: number;
+}
+
+interface Row extends EtaJob {
   label: string;
   phase: Phase;
   fraction: number;
@@ -69,9 +142,11 @@ export function createProgressReporter(
   stream: ProgressStream,
   now: () => number,
   title = 'simulations',
+  schedule?: ProgressSchedule,
 ): ProgressReporter {
-  const rows: Row[] = labels.map((label) => ({
+  const rows: Row[] = labels.map((label, i) => ({
     label,
+    cost: schedule?.costs[i] ?? 0,
     phase: 'waiting',
     fraction: 0,
     startedAt: 0,
@@ -89,8 +164,17 @@ export function createProgressReporter(
 
   const counter = (): string => `[${doneCount}/${total}]`;
 
+  /** `, about 2:05 left` once an estimate can be made (and something is left), else `''`. */
+  const left = (): string => {
+    if (schedule === undefined || doneCount === total) return '';
+    const ms = estimateRemainingMs(rows, schedule.lanes, now());
+    return ms === undefined ? '' : `, about ${formatDuration(ms)} left`;
+  };
+
   const block = (): string => {
-    const lines = [`${title}: ${doneCount}/${total} done, ${formatSeconds(now() - t0)} elapsed`];
+    const lines = [
+      `${title}: ${doneCount}/${total} done, ${formatSeconds(now() - t0)} elapsed${left()}`,
+    ];
     for (const r of rows) {
       if (r.phase !== 'running') continue;
       lines.push(
@@ -159,7 +243,9 @@ export function createProgressReporter(
       r.fraction = 1;
       r.endedAt = now();
       doneCount++;
-      permanent(`${counter()} ${r.label}: done in ${formatSeconds(r.endedAt - r.startedAt)}`);
+      permanent(
+        `${counter()} ${r.label}: done in ${formatSeconds(r.endedAt - r.startedAt)}${tty ? '' : left()}`,
+      );
     },
     note(text) {
       for (const line of text.replace(/\n$/, '').split('\n')) permanent(line);

@@ -386,6 +386,27 @@
     return ' \u00b7 ' + DATA.bucket + ' s means' + (ONLY ? '' : ' (zoom in for per-second values)');
   }
 
+  /**
+   * The height (CSS px) at which every y-axis label of a chart fits along its
+   * plot: uPlot centres a rotated label on the plot and the canvas edge cuts
+   * whatever sticks out, so a label longer than the plot is tall gets the
+   * chart that much taller (with a few pixels to spare).
+   */
+  function labelFitHeight(u, height) {
+    var dpr = window.devicePixelRatio || 1;
+    var room = u.bbox.height / dpr;
+    var need = 0;
+    u.ctx.save();
+    u.axes.forEach(function (a) {
+      if (!a.label || (a.side !== 1 && a.side !== 3)) return;
+      u.ctx.font = a.labelFont[0];
+      var w = u.ctx.measureText(a.label).width / dpr;
+      need = Math.max(need, w + 8 - room);
+    });
+    u.ctx.restore();
+    return need > 0 ? Math.ceil(height + need) : height;
+  }
+
   function chart(container, key, title, series, dataFor, extra) {
     extra = extra || {};
     var box = document.createElement('div');
@@ -420,6 +441,8 @@
       hooks: hooks
     };
     var u = new uPlot(opts, null, box);
+    u.reportHeight = labelFitHeight(u, CHART_H);
+    if (u.reportHeight !== CHART_H) u.setSize({ width: u.width, height: u.reportHeight });
     u.reportKey = key;
     u.reportTitle = title;
     u.reportRun = extra.run;
@@ -610,7 +633,7 @@
         pending = 0;
         charts.forEach(function (u) {
           var w = Math.max(320, u.root.parentNode.clientWidth);
-          if (w !== u.width) u.setSize({ width: w, height: CHART_H });
+          if (w !== u.width) u.setSize({ width: w, height: u.reportHeight });
         });
       });
     });

@@ -19,8 +19,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { clientScript } from './client.js';
+import { configEntries } from './config.js';
 import { encodeColumn } from './encode.js';
 import { type ChartTrace, NO_TRACES_LAYOUT, type PageLayout } from './layout.js';
+import { type TextTable, textBlocks } from './text-tables.js';
 
 /** A prepared table: a title, column headers and rows of cells. */
 export interface ReportTable {
@@ -36,6 +38,22 @@ export interface ReportTable {
  */
 export type ReportTrace = ChartTrace & { label?: string; summary?: string };
 
+/** What the page's "how to read this" header says about the metric (a suite's `guide`). */
+export interface ReportGuide {
+  /** The headline metric, e.g. `Delta`. */
+  metric: string;
+  higherIsBetter: boolean;
+  /** A few plain-text sentences; paragraphs separated by a blank line. */
+  explanation: string;
+}
+
+/** A candidate listed in the header: display name, key and one line. */
+export interface ReportCandidate {
+  name: string;
+  key?: string;
+  description?: string;
+}
+
 export interface ReportInput {
   /** Suite name, e.g. `closed-loop`. */
   suite: string;
@@ -43,14 +61,26 @@ export interface ReportInput {
   title?: string;
   /** One paragraph under the title. */
   description?: string;
-  /** The run's configuration, shown as a key/value list (nested objects flattened). */
-  config: unknown;
   /**
-   * The results: either prepared tables, or one row object per candidate or
-   * configuration (flattened into one table; nested keys joined with a dot).
+   * The run's configuration (a suite's JSON `config` block), shown as a
+   * labelled list (config.ts).
+   */
+  config: unknown;
+  /** The metric, for the "how to read this" header. */
+  guide?: ReportGuide | undefined;
+  /** The candidates on the page, for the header (one line each). */
+  candidates?: readonly ReportCandidate[];
+  /**
+   * The results when there is no `text`: either prepared tables, or one row
+   * object per candidate or configuration (flattened into one table; nested
+   * keys joined with a dot).
    */
   results: readonly ReportTable[] | readonly object[];
-  /** The suite's tables as printed on stdout, shown as preformatted text above the table. */
+  /**
+   * The suite's tables as printed on stdout. When given they are the page's
+   * results, shown once as HTML tables with the notes between them
+   * (text-tables.ts), and `results` is not shown.
+   */
   text?: string;
   /** Per-second traces, one per run shown; may be empty (results only). */
   traces: readonly ReportTrace[];
@@ -222,16 +252,117 @@ function renderTable(table: ReportTable): string {
 }
 
 function renderConfig(config: unknown): string {
-  const map = new Map<string, unknown>();
-  flatten(config, '', map);
-  if (map.size === 0) return '';
-  const items = [...map]
-    .map(([k, v]) => {
-      const text = typeof v === 'string' ? v : JSON.stringify(v);
-      return `<div><dt>${escapeHtml(k || 'value')}</dt><dd>${escapeHtml(text ?? '')}</dd></div>`;
-    })
+  const entries = configEntries(config);
+  if (entries.length === 0) return '';
+  const items = entries
+    .map((e) => `<div><dt>${escapeHtml(e.label)}</dt><dd>${escapeHtml(e.value)}</dd></div>`)
     .join('');
   return `<dl class="config">${items}</dl>`;
+}
+
+/** A header cell: camelCase names may break between their words (`Success<wbr>Score`). */
+function headerCell(text: string): string {
+  return escapeHtml(text).replace(/([a-z])(?=[A-Z])/g, '$1<wbr>');
+}
+
+/**
+ * Columns past which a printed table is set in smaller type: the closed-loop
+ * detail tables have 13 and fit at 1280 px in the normal size; a summary of
+ * 13 candidates side by side has 16 and needs the smaller one; past 16 (every
+ * registry candidate side by side) the smallest.
+ */
+const WIDE_TABLE_COLUMNS = 13;
+const WIDEST_TABLE_COLUMNS = 16;
+
+/**
+ * A text cell: it may break between its words, never inside one (a label such
+ * as `low-RPM-high-err (0.5x, 3.0x)` keeps its hyphenated name whole).
+ */
+function textCell(text: string): string {
+  return text
+    .split(' ')
+    .map((w) => `<span class="w">${escapeHtml(w)}</span>`)
+    .join(' ');
+}
+
+/** A printed table (text-tables.ts) as an HTML table, cells exactly as printed. */
+function renderTextTable(table: TextTable): string {
+  const cls = (i: number): string =>
+    table.align[i] === 'right' ? ' class="num"' : i === 0 ? ' class="name"' : '';
+  const head = table.header.map((c, i) => `<th${cls(i)}>${headerCell(c)}</th>`).join('');
+  const body = table.rows
+    .map((row) => {
+      const cells = row.map(
+        (c, i) => `<td${cls(i)}>${table.align[i] === 'right' ? escapeHtml(c) : textCell(c)}</td>`,
+      );
+      return `<tr>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  // Many columns (e.g. every candidate of the registry side by side): a smaller type.
+  const n = table.header.length;
+  const wide = n > WIDEST_TABLE_COLUMNS ? ' wide widest' : n > WIDE_TABLE_COLUMNS ? ' wide' : '';
+  return `<div class="table-wrap"><table class="results${wide}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+/** The suite's printed output: its tables as HTML tables, the lines between them as notes. */
+function renderPrinted(text: string): string {
+  return textBlocks(text)
+    .map((b) =>
+      b.kind === 'table'
+        ? renderTextTable(b)
+        : `<pre class="note">${escapeHtml(b.lines.join('\n'))}</pre>`,
+    )
+    .join('\n');
+}
+
+/** Plain-text paragraphs (blank-line separated; line breaks inside a paragraph are spaces). */
+function paragraphsHtml(text: string): string[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter((p) => p !== '')
+    .map(escapeHtml);
+}
+
+/**
+ * The "how to read this page" header: the metric (what it is made of, which
+ * way is better), then one line per candidate.
+ */
+function renderGuide(
+  guide: ReportGuide | undefined,
+  candidates: readonly ReportCandidate[],
+  hasTraces: boolean,
+): string {
+  const parts: string[] = [];
+  if (guide !== undefined) {
+    const [first = '', ...rest] = paragraphsHtml(guide.explanation);
+    const better = guide.higherIsBetter ? 'higher is better' : 'lower is better';
+    parts.push(
+      `<p><strong>${escapeHtml(guide.metric)}: ${better}.</strong> ${first}</p>`,
+      ...rest.map((p) => `<p>${p}</p>`),
+    );
+  } else {
+    parts.push(
+      "<p>The tables are the suite's output as <code>levee-bench</code> prints it; its <code>--help</code> explains the figures.</p>",
+    );
+  }
+  if (candidates.length > 0) {
+    const items = candidates
+      .map((c) => {
+        const key =
+          c.key === undefined || c.key === c.name ? '' : ` <code>${escapeHtml(c.key)}</code>`;
+        const line = c.description === undefined ? '' : `: ${escapeHtml(c.description)}`;
+        return `<li><strong>${escapeHtml(c.name)}</strong>${key}${line}</li>`;
+      })
+      .join('\n');
+    parts.push(`<ul class="candidates">\n${items}\n</ul>`);
+  }
+  if (hasTraces) {
+    parts.push(
+      '<p class="muted">Below the results, per-second charts of every simulation: drag across one to zoom (all follow), double-click to zoom out.</p>',
+    );
+  }
+  return `<section id="guide" class="guide">\n<h2>How to read this page</h2>\n${parts.join('\n')}\n</section>`;
 }
 
 interface PageRun {
@@ -401,12 +532,27 @@ h3{font-size:15px;margin:18px 0 6px;display:flex;align-items:center;gap:8px}
 p{margin:4px 0 8px}
 .muted,.summary{color:var(--muted)}
 a{color:#1d4ed8}
-.table-wrap{overflow-x:auto}
+.table-wrap{overflow-x:auto;margin:8px 0}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:13px}
 th,td{padding:4px 10px;border-bottom:1px solid var(--line);white-space:nowrap}
 th{text-align:right;font-weight:600;background:#f9fafb}
 th:first-child,td.name{text-align:left}
 td.num{text-align:right}
+table.results th,table.results td{padding:3px 7px}
+table.results td:not(.num){white-space:normal}
+table.results td .w{white-space:nowrap}
+table.results.wide{font-size:11.5px}
+table.results.wide th,table.results.wide td{padding:3px 4px}
+table.results.widest{font-size:10px}
+table.results.widest th,table.results.widest td{padding:2px 3px}
+table.results th{white-space:normal;vertical-align:bottom;text-align:left}
+table.results th.num{text-align:right}
+pre.note{font-size:12px;white-space:pre-wrap;margin:4px 0 10px;color:#374151}
+section.guide p,section.guide ul{max-width:980px}
+section.guide p{margin:6px 0}
+ul.candidates{margin:6px 0;padding-left:20px}
+ul.candidates li{margin:2px 0}
+code{font-size:12px;background:#f3f4f6;padding:0 3px;border-radius:3px}
 dl.config{display:flex;flex-wrap:wrap;gap:4px 18px;margin:8px 0;font-size:13px}
 dl.config div{display:flex;gap:6px}
 dt{color:var(--muted)}dd{margin:0;font-variant-numeric:tabular-nums}
@@ -421,7 +567,6 @@ dt{color:var(--muted)}dd{margin:0;font-variant-numeric:tabular-nums}
 .u-legend{font-size:12px}
 button{font:inherit;padding:3px 10px;border:1px solid #d1d5db;border-radius:4px;background:#f9fafb;cursor:pointer}
 #status{font-size:12px;color:var(--muted)}
-pre.tables{font-size:12px;overflow-x:auto;background:#f9fafb;padding:8px 10px;border:1px solid var(--line);border-radius:4px}
 details.run>summary{cursor:pointer;font-weight:600;margin:14px 0 6px}
 body.single .u-legend .u-value,body.single .u-legend tr:first-child{display:none}
 body.single main>:not(#runs){display:none}
@@ -447,6 +592,8 @@ export function renderReport(input: ReportInput): string {
     input.results.length > 0 && input.results.every(isTable)
       ? [...(input.results as readonly ReportTable[])]
       : [objectsToTable(input.results as readonly object[])];
+  const results =
+    input.text === undefined ? tables.map(renderTable).join('\n') : renderPrinted(input.text);
   const data = buildPageData(input.traces, input.clockStartS, input.fullResolutionBudget);
   const layout = data.layout;
   const hasTraces = input.traces.length > 0;
@@ -479,9 +626,9 @@ ${license.replaceAll('>', '&gt;')}
 <h1>${escapeHtml(title)}</h1>
 ${description}
 ${renderConfig(input.config)}
+${renderGuide(input.guide, input.candidates ?? [], hasTraces)}
 <h2>Results</h2>
-${input.text === undefined ? '' : `<pre class="tables">${escapeHtml(input.text)}</pre>`}
-${tables.map(renderTable).join('\n')}
+${results}
 ${charts}
 </main>
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>

@@ -5,12 +5,22 @@
  * any particular suite: the CLI (src/cli/main.ts) hands over the pieces.
  */
 import type { ChartTrace } from './layout.js';
-import { type ReportTrace, renderIndex, renderReport } from './page.js';
+import {
+  type ReportCandidate,
+  type ReportGuide,
+  type ReportTrace,
+  renderIndex,
+  renderReport,
+} from './page.js';
 
 export interface SuiteReportArgs {
   suite: { name: string; summary: string };
   /** The configuration shown at the top of the page. */
   config: unknown;
+  /** How to read the suite's metric (its `guide`), for the page's header. */
+  guide?: ReportGuide | undefined;
+  /** The candidates of the run, one line each in the header. */
+  candidates?: readonly ReportCandidate[];
   /** The suite's tables as printed on stdout. */
   text: string;
   /** The suite's jobs, in `reduce` order (their labels name the rows and traces). */
@@ -23,7 +33,11 @@ export interface SuiteReportArgs {
   clockStartS?: number | undefined;
 }
 
-/** The suite's report page: its printed tables, one table row per simulation, and the traces. */
+/**
+ * The suite's report page: the "how to read this" header, its printed tables
+ * (shown once, as HTML tables), and the traces. The plain results make the
+ * table only when no printed text is given.
+ */
 export function suiteReportHtml(args: SuiteReportArgs): string {
   const rows = args.results.map((r, i) => ({
     run: args.jobs[i]?.label ?? String(i + 1),
@@ -40,6 +54,8 @@ export function suiteReportHtml(args: SuiteReportArgs): string {
     suite: args.suite.name,
     description: args.suite.summary,
     config: args.config,
+    ...(args.guide === undefined ? {} : { guide: args.guide }),
+    ...(args.candidates === undefined ? {} : { candidates: args.candidates }),
     text: args.text,
     results: rows,
     traces,

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CANDIDATE_GROUPS, CANDIDATES } from '../../src/candidates/registry.js';
 import {
   DEFAULT_SEED,
+  jsonNesting,
+  MAX_FILE_DEPTH,
   type ParseContext,
   parseCommandLine,
   parseSpecRange,
@@ -223,6 +225,121 @@ describe('argument errors name the option and the value', () => {
     expect(usageError(['closed-loop', '--out', 'plain-file'])).toMatch(
       /--out: "plain-file".*not a directory/,
     );
+  });
+});
+
+describe('mistyped names get the closest known one', () => {
+  it.each([
+    [['closed-loop', '--spec', '0-7'], 'unknown option --spec; did you mean --specs?'],
+    [['closed-loop', '--sepcs=0-7'], 'unknown option --sepcs; did you mean --specs?'],
+    [['closed-loop', '--cand', 'levee'], 'unknown option --cand; did you mean --candidates?'],
+    [['mesh', '--phase', 'A-B'], 'unknown option --phase; did you mean --phases?'],
+    [['closed-loop', '--frobnicate'], 'unknown option --frobnicate'],
+    [['closed-loop', '-x'], 'unknown option -x'],
+    [
+      ['closed-lop'],
+      'unknown suite "closed-lop"; did you mean "closed-loop"? Known: closed-loop, load-variation,',
+    ],
+    [['prescent', '--specs', '0'], 'unknown suite "prescent"; did you mean "prescient"?'],
+    [
+      ['all', '--suites', 'mesh,slo-swep'],
+      'invalid value for --suites: "mesh,slo-swep" (unknown suite "slo-swep"; did you mean "slo-sweep"? Known: closed-loop,',
+    ],
+    [
+      ['closed-loop', '--candidates', 'levee,statc-peak'],
+      'invalid value for --candidates: "levee,statc-peak" (unknown candidate "statc-peak"; did you mean "static-peak"? Known: no-cb,',
+    ],
+    [['closed-loop', '--candidates', 'limiter'], 'did you mean "limiters"?'],
+  ])('%j', (argv, message) => {
+    expect(usageError(argv)).toContain(message);
+  });
+
+  it('names with nothing close keep the plain message', () => {
+    expect(usageError(['nosuchsuite'])).toBe(
+      'unknown suite "nosuchsuite"; known: closed-loop, load-variation, cooperation, slo-sweep, queue-depth, prescient, mesh, live, all',
+    );
+    expect(usageError(['closed-loop', '--candidates', 'nobody'])).toMatch(
+      /\(unknown candidate "nobody"; known: no-cb,/,
+    );
+  });
+
+  it('an option missing its value, or given one it does not take, is named', () => {
+    expect(usageError(['closed-loop', '--specs'])).toBe('option --specs needs a value');
+    expect(usageError(['closed-loop', '--specs', '--seed', '1'])).toBe(
+      'option --specs needs a value',
+    );
+    expect(usageError(['closed-loop', '--help=yes'])).toBe('option --help takes no value');
+    expect(usageError(['--specs', '0-7'])).toMatch(
+      /^expected a suite first, got the option --specs; known suites: closed-loop,/,
+    );
+    // What follows an option that takes a value is its value, even if it starts with a dash.
+    expect(usageError(['closed-loop', '--seed', '-5'])).toMatch(/--seed: "-5"/);
+  });
+
+  it('--version anywhere asks for the version', () => {
+    expect(parseCommandLine(['--version'], ctx)).toEqual({ kind: 'version' });
+    expect(parseCommandLine(['mesh', '--phases', 'A-B', '--version'], ctx)).toEqual({
+      kind: 'version',
+    });
+  });
+});
+
+describe('malformed workload and backend files are usage errors naming the file', () => {
+  const write = (name: string, text: string): string => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const deep = (n: number, open = '[', close = ']'): string => open.repeat(n) + close.repeat(n);
+
+  it.each(['--workload', '--backend'])('%s: 5,000 levels of nesting', (flag) => {
+    const path = write(`deep${flag}.json`, deep(5000));
+    expect(usageError(['closed-loop', flag, path])).toBe(
+      `${path}: arrays and objects nested more than ${MAX_FILE_DEPTH} levels deep; a ${
+        flag === '--workload' ? 'workload file needs three' : 'backend file needs one'
+      }`,
+    );
+  });
+
+  it.each([
+    ['deep inside a spec', `{"specs": [{"rpm": ${deep(5000)}}]}`, /nested more than 64 levels/],
+    ['deep objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`, /nested more than 64 levels/],
+    ['not JSON', '{"specs": [', /not valid JSON/],
+    ['empty', '', /not valid JSON/],
+    ['binary', '\u0000\u0001\u00ff', /not valid JSON/],
+    ['a string', '"specs"', /expected an object with a "specs" array.*got "specs"/],
+    ['null', 'null', /expected an object with a "specs" array.*got null/],
+    ['specs not an array', '{"specs": 5}', /specs must be an array \(got 5\)/],
+    ['a spec not an object', `[${deep(40)}]`, /spec 0/],
+    ['an unknown field', '{"specs": [], "extra": 1}', /unknown top-level field "extra"/],
+  ])('workload: %s', (name, text, message) => {
+    const path = write(`w-${name.replace(/\W+/g, '-')}.json`, text);
+    const err = usageError(['closed-loop', '--workload', path]);
+    expect(err.startsWith(`${path}: `)).toBe(true);
+    expect(err).toMatch(message);
+  });
+
+  it.each([
+    ['deep value', `{"maxReplicas": ${deep(5000)}}`, /nested more than 64 levels/],
+    ['a value nested 40 deep', `{"maxReplicas": ${deep(40)}}`, /maxReplicas must be an integer/],
+    ['an array', '[1, 2]', /expected a JSON object of backend parameters/],
+    ['not JSON', "{'maxReplicas': 3}", /not valid JSON/],
+    ['an unknown key', '{"replicas": 3}', /unknown backend parameter "replicas"/],
+  ])('backend: %s', (name, text, message) => {
+    const path = write(`b-${name.replace(/\W+/g, '-')}.json`, text);
+    const err = usageError(['closed-loop', '--backend', path]);
+    expect(err.startsWith(`${path}: `)).toBe(true);
+    expect(err).toMatch(message);
+  });
+
+  it('a directory given as the file', () => {
+    expect(usageError(['closed-loop', '--workload', '.'])).toMatch(/cannot read workload file/);
+  });
+
+  it('jsonNesting counts brackets outside strings only, without recursion', () => {
+    expect(jsonNesting('1')).toBe(0);
+    expect(jsonNesting('{"a": [1, {"b": "[[[[{{"}]}')).toBe(3);
+    expect(jsonNesting('["\\"", ["]"]]')).toBe(2);
+    expect(jsonNesting(deep(1_000_000))).toBe(MAX_FILE_DEPTH + 1); // stops counting
   });
 });
 

@@ -361,7 +361,7 @@ function allJobs(): Job[] {
     ctx,
   ) as RunCommand;
   const jobs = new Map<string, Job>();
-  for (const suite of SUITES) {
+  for (const suite of SUITES.filter((s) => s.standalone !== true)) {
     const options = { ...command.options };
     if (!acceptsShared(suite, 'candidates')) delete options.candidates;
     for (const job of suite.jobs(suite.plan(options))) {

@@ -70,6 +70,12 @@ function harness(overrides: Partial<CliEnvironment> = {}) {
 
 const params = (j: Job) => j.params as ClosedLoopParams;
 
+/** The version in a package.json, by its path from this file. */
+function packageVersion(path: string): string {
+  return (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { version: string })
+    .version;
+}
+
 describe('main: argument errors', () => {
   it.each([
     [['closed-loop', '--seed', 'x'], '--seed: "x"', 'closed-loop --help'],
@@ -97,6 +103,24 @@ describe('main: help', () => {
     expect(h.out()).toContain('Usage: levee-bench queue-depth [options]');
     expect(h.out()).toContain('--multipliers');
     expect(h.jobs).toEqual([]);
+  });
+});
+
+describe('main: --version', () => {
+  it.each([
+    [['--version']],
+    [['closed-loop', '--version']],
+    [['all', '--specs', '0', '--version']],
+  ])('%j prints the bench, Levee and Node versions to stdout and exits 0', async (argv) => {
+    const h = harness();
+    expect(await main(argv, h.env)).toBe(0);
+    expect(h.out()).toBe(
+      `levee-bench ${packageVersion('../../package.json')} (@leveejs/levee ${packageVersion(
+        '../../../levee/package.json',
+      )}, Node ${process.version})\n`,
+    );
+    expect(h.err()).toBe('');
+    expect(h.jobs).toHaveLength(0);
   });
 });
 
@@ -173,7 +197,20 @@ describe('main: closed-loop with a stand-in runner', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
 
     const report = JSON.parse(text);
-    expect(Object.keys(report)).toEqual(['suite', 'config', 'results', 'scoreboard']);
+    expect(Object.keys(report)).toEqual([
+      'schemaVersion',
+      'tool',
+      'suite',
+      'config',
+      'results',
+      'scoreboard',
+    ]);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.tool).toEqual({
+      name: 'levee-bench',
+      version: packageVersion('../../package.json'),
+      levee: packageVersion('../../../levee/package.json'),
+    });
     expect(report.suite).toBe('closed-loop');
     expect(report.config).toEqual({
       seed: 7,
@@ -183,15 +220,43 @@ describe('main: closed-loop with a stand-in runner', () => {
       candidates: ['static-bau', 'levee'],
       slo: { successRate: 0.8, timeoutMs: 1500 },
     });
-    expect(report.results.map((r: ClosedLoopResult) => r.candidate)).toEqual([
-      'Static-BAU',
-      'Levee',
+    // Candidates named one way: the key (as config lists it), then the printed name.
+    expect(
+      report.results.map((r: { candidate: string; name: string }) => [r.candidate, r.name]),
+    ).toEqual([
+      ['static-bau', 'Static-BAU'],
+      ['levee', 'Levee'],
+    ]);
+    expect(Object.keys(report.results[0]).slice(0, 3)).toEqual(['candidate', 'name', 'blocked']);
+    expect(report.scoreboard[0].competitors).toEqual([
+      { candidate: 'static-bau', name: 'Static-BAU', value: report.results[0].delta },
     ]);
     expect(text).not.toMatch(/\d\.\d{3}/);
     // Not the published setup (specs 0-7, seed 7): no reference figures.
     expect(report.scoreboard).toHaveLength(1);
     expect(report.scoreboard[0].reference).toBeUndefined();
     expect(first.err()).toContain(`wrote ${file}`);
+  });
+
+  it('shows the time left on stderr once enough has run, never on stdout or in the JSON', async () => {
+    const h = harness();
+    const file = join(dir, 'eta.json');
+    // Seven simulations one after another, each taking 1 s of (fake) wall clock.
+    expect(await main(['slo-sweep', '--specs', '0-7', '--jobs', '1', '--json', file], h.env)).toBe(
+      0,
+    );
+    const done = h
+      .err()
+      .split('\n')
+      .filter((l) => / done in /.test(l));
+    expect(done).toHaveLength(7);
+    // Less than 5 s measured: no estimate yet; from then on one, except on the last line.
+    expect(done.slice(0, 4).every((l) => l.endsWith('done in 1.0 s'))).toBe(true);
+    expect(done[4]).toMatch(/^\[5\/7\] .*: done in 1\.0 s, about \d+\.\d s left$/);
+    expect(done[5]).toMatch(/^\[6\/7\] .*: done in 1\.0 s, about \d+\.\d s left$/);
+    expect(done[6]).toMatch(/: done in 1\.0 s$/);
+    expect(h.out()).not.toContain('left');
+    expect(readFileSync(file, 'utf8')).not.toContain('left');
   });
 
   it('exits 1 with a message when a simulation fails', async () => {
@@ -315,8 +380,15 @@ describe('main: all', () => {
     expect(board.rows).toHaveLength(19);
     expect(board.configurations).toBe(19);
     const all = JSON.parse(readFileSync(json, 'utf8'));
+    expect(Object.keys(all).slice(0, 3)).toEqual(['schemaVersion', 'tool', 'suite']);
     expect(Object.keys(all.suites)).toEqual(order.slice(0, 5));
-    expect(all.scoreboard).toEqual(board);
+    // The suites' documents inside `all` carry no header of their own.
+    expect(all.suites['closed-loop'].schemaVersion).toBeUndefined();
+    const { schemaVersion, tool, ...rows } = board;
+    expect(schemaVersion).toBe(1);
+    expect(tool).toEqual(all.tool);
+    expect(all.scoreboard).toEqual(rows);
+    expect(rows.rows[0].best.candidate).toMatch(/^[a-z-]+$/);
     expect(h.err()).toContain('load-variation: 21 simulation(s) (18 run here, 3 reused)');
     expect(h.err()).toMatch(/all: 42 simulation\(s\) for 51 jobs in/);
   });

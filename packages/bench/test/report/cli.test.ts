@@ -52,6 +52,20 @@ function pageData(html: string): PageData {
 
 const COMMON = ['--specs', '1-6', '--candidates', 'levee,static-peak'];
 
+/** Every object of a JSON document that names a candidate (a `candidate` field). */
+function named(
+  value: unknown,
+  out: Array<Record<string, unknown>> = [],
+): Array<Record<string, unknown>> {
+  if (Array.isArray(value)) for (const v of value) named(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>;
+    if (typeof o.candidate === 'string') out.push(o);
+    for (const v of Object.values(o)) named(v, out);
+  }
+  return out;
+}
+
 describe('levee-bench --report', () => {
   test('writes the suite page; tables and JSON as without it', async () => {
     const a = env();
@@ -99,6 +113,9 @@ describe('levee-bench --report', () => {
       suite: 'cooperation',
       args: ['--specs', '1-3', '--candidates', 'levee,static-peak'],
       labels: ['Levee x 100', 'Static-Peak x 100'],
+      metric: 'Delta: higher is better.',
+      listed: ['Levee', 'Static-Peak'],
+      keys: { levee: 'Levee', 'static-peak': 'Static-Peak' },
       columns: ['offered', 'admitted', 'capacity', 'successes', 'failures', 'throttled', 'down'],
       leveeColumns: ['limit', 'inflight', 'limiting'],
       clock: true,
@@ -107,6 +124,9 @@ describe('levee-bench --report', () => {
       suite: 'prescient',
       args: ['--specs', '1-3', '--candidates', 'levee,static-bau'],
       labels: ['prescient / Levee', 'prescient / Static-BAU'],
+      metric: 'TotalPenalty: lower is better.',
+      listed: ['Levee', 'Static-BAU'],
+      keys: { levee: 'Levee', 'static-bau': 'Static-BAU', prescient: 'Prescient' },
       columns: [
         'offered',
         'admitted',
@@ -124,6 +144,9 @@ describe('levee-bench --report', () => {
       suite: 'mesh',
       args: ['--phases', 'A-B', '--governors', 'no-gov,static-limiter'],
       labels: ['mesh / No-Gov', 'mesh / Static-Limiter'],
+      metric: 'MeshDelta: higher is better.',
+      listed: ['No-Gov', 'Static-Limiter'],
+      keys: { 'no-gov': 'No-Gov', 'static-limiter': 'Static-Limiter' },
       columns: [
         'offered',
         'admitted',
@@ -139,7 +162,7 @@ describe('levee-bench --report', () => {
     },
   ])(
     '$suite: the page charts every run; tables and JSON as without it',
-    async ({ suite, args, labels, columns, leveeColumns, clock }) => {
+    async ({ suite, args, labels, metric, listed, keys, columns, leveeColumns, clock }) => {
       const a = env();
       const code = await main(
         [suite, ...args, '--report', `${suite}.html`, '--json', `${suite}-with.json`],
@@ -147,6 +170,17 @@ describe('levee-bench --report', () => {
       );
       expect(code, a.stderr.join('')).toBe(0);
       const html = readFileSync(join(dir, `${suite}.html`), 'utf8');
+      // The header: the suite's metric, then one line per candidate with its description.
+      expect(html).toContain(`<strong>${metric}</strong>`);
+      const items = [...html.matchAll(/<li><strong>([^<]+)<\/strong>[^\n]*: [^\n]+<\/li>/g)];
+      expect(items.map((m) => m[1])).toEqual(listed);
+      // The JSON names every candidate by key and display name, the same everywhere.
+      const doc = JSON.parse(readFileSync(join(dir, `${suite}-with.json`), 'utf8'));
+      expect(doc.schemaVersion).toBe(1);
+      const seen = named(doc);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const o of seen)
+        expect((keys as Record<string, string>)[o.candidate as string]).toBe(o.name);
       const data = pageData(html);
       expect(data.layout.id).toBe(suite);
       expect(data.runs.map((r) => r.label)).toEqual(labels);

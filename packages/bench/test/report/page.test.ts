@@ -226,12 +226,84 @@ describe('renderReport', () => {
       suite: 'cooperation',
       config: {},
       results: [{ title: 'Scores', columns: ['CB Type', 'Delta'], rows: [['Levee', 79171.74]] }],
-      text: 'CB Type | Delta\nLevee   | 79171.74\n',
       traces: [],
     });
     expect(page).toContain('<h3>Scores</h3>');
-    expect(page).toContain('<pre class="tables">CB Type | Delta');
+    expect(page).toContain('<td class="name">Levee</td>');
     expect(pageData(page).runs).toEqual([]);
+  });
+
+  test('printed tables are the results, shown once as HTML tables with the notes between them', () => {
+    const page = renderReport({
+      suite: 'cooperation',
+      config: {},
+      results: [{ candidate: 'Levee', blocked: 123456 }],
+      text: 'Heading line\nCB Type     | Inst |    Delta\nLevee       |  100 | 79171.74\nStatic-Peak |  100 | -7.10\n\nA note <b>\n',
+      traces: [],
+    });
+    expect(page.match(/<table class="results">/g)).toHaveLength(1);
+    expect(page).toContain(
+      '<thead><tr><th class="name">CB Type</th><th class="num">Inst</th><th class="num">Delta</th></tr></thead>',
+    );
+    expect(page).toContain(
+      '<td class="name"><span class="w">Static-Peak</span></td><td class="num">100</td><td class="num">-7.10</td>',
+    );
+    expect(page).toContain('<pre class="note">Heading line</pre>');
+    expect(page).toContain('<pre class="note">A note &lt;b&gt;</pre>');
+    // The result objects are not shown a second time, nor the text as preformatted tables.
+    expect(page).not.toContain('123,456');
+    expect(page).not.toContain('CB Type     |');
+  });
+
+  test('a "how to read this" header: the metric, which way is better, one line per candidate', () => {
+    const page = renderReport({
+      suite: 'closed-loop',
+      config: {},
+      guide: {
+        metric: 'Delta',
+        higherIsBetter: true,
+        explanation: 'First part\nof it.\n\nSecond <part>.',
+      },
+      candidates: [
+        { name: 'Levee', key: 'levee', description: 'the library' },
+        { name: 'Prescient' },
+      ],
+      results: [],
+      text: 'Candidate | Delta\nLevee     |  1.00\n',
+      traces: [],
+    });
+    expect(page).toContain('<h2>How to read this page</h2>');
+    expect(page).toContain('<p><strong>Delta: higher is better.</strong> First part of it.</p>');
+    expect(page).toContain('<p>Second &lt;part&gt;.</p>');
+    expect(page).toContain('<li><strong>Levee</strong> <code>levee</code>: the library</li>');
+    expect(page).toContain('<li><strong>Prescient</strong></li>');
+    const lower = renderReport({
+      suite: 'prescient',
+      config: {},
+      guide: { metric: 'TotalPenalty', higherIsBetter: false, explanation: 'x' },
+      results: [],
+      traces: [],
+    });
+    expect(lower).toContain('<strong>TotalPenalty: lower is better.</strong>');
+  });
+
+  test('the configuration is labelled for people', () => {
+    const page = renderReport({
+      suite: 'closed-loop',
+      config: {
+        seed: 20241225,
+        specs: { first: 0, last: 7, count: 8 },
+        slo: { successRate: 0.9, timeoutMs: 1500 },
+      },
+      results: [],
+      traces: [],
+    });
+    expect(page).toContain('<div><dt>Seed</dt><dd>20241225</dd></div>');
+    expect(page).toContain('<div><dt>Specs</dt><dd>0-7 (8 of the workload&#39;s specs)</dd></div>');
+    expect(page).toContain(
+      '<div><dt>SLO</dt><dd>success rate 0.9, latency limit 1,500 ms</dd></div>',
+    );
+    expect(page).not.toContain('specs.first');
   });
 });
 
@@ -328,12 +400,14 @@ describe('renderIndex', () => {
 });
 
 describe('suite page (suite-page.ts)', () => {
-  test('printed tables, one row per job, traces labelled by job', () => {
+  test('printed tables, the guide and candidates, traces labelled by job', () => {
     const trace = syntheticTrace('Levee', 100);
     const html = suiteReportHtml({
       suite: { name: 'slo-sweep', summary: 'Levee at five SLOs' },
       config: { seed: 20241225 },
-      text: 'SLO | Levee\n',
+      guide: { metric: 'Delta', higherIsBetter: true, explanation: 'Delta is…' },
+      candidates: [{ name: 'Levee', key: 'levee', description: 'the library' }],
+      text: 'SLO  |    Levee\n0.99 | 10932.40\n0.90 | 10339.70\n',
       jobs: [{ label: 'SLO 0.99 / Levee' }, { label: 'SLO 0.90 / Levee' }],
       results: [
         { candidate: 'Levee', delta: 1 },
@@ -343,8 +417,13 @@ describe('suite page (suite-page.ts)', () => {
       clockStartS: 72_000,
     });
     expect(html).toContain('<title>levee-bench slo-sweep</title>');
-    expect(html).toContain('<td class="name">SLO 0.99 / Levee</td>');
-    expect(html).toContain('<pre class="tables">SLO | Levee');
+    expect(html).toContain(
+      '<td class="name"><span class="w">0.99</span></td><td class="num">10932.40</td>',
+    );
+    expect(html).toContain('<strong>Delta: higher is better.</strong> Delta is…');
+    expect(html).toContain('<li><strong>Levee</strong> <code>levee</code>: the library</li>');
+    // The per-job results are in the JSON, not in a second table.
+    expect(html).not.toContain('SLO 0.99 / Levee</td>');
     expect(pageData(html).runs.map((r) => r.label)).toEqual([
       'SLO 0.99 / Levee',
       'SLO 0.90 / Levee',

@@ -27,7 +27,12 @@ export const PINS = JSON.parse(
 const dir = mkdtempSync(join(tmpdir(), 'levee-bench-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * A result as the JSON writes it (schema 1): `candidate` is the registry key,
+ * `name` the display name the pins use.
+ */
 export interface JsonResult extends Omit<PinnedRow, 'crashes'> {
+  name: string;
   backend: { crashes: number };
 }
 
@@ -50,10 +55,10 @@ export function pinsOf(suite: string, configuration: string, candidates: string[
   return candidates.map((c) => rows.find((r) => r.candidate === c)!);
 }
 
-/** The pinned fields of a JSON result. */
+/** The pinned fields of a JSON result (the pins name candidates as the tables do). */
 export function pinned(r: JsonResult): PinnedRow {
   return {
-    candidate: r.candidate,
+    candidate: r.name,
     blocked: r.blocked,
     allowed: r.allowed,
     successes: r.successes,

@@ -19,6 +19,7 @@ import {
 import { deltaRow, publishedBest, roundedRow } from '../shared/scoreboard.js';
 import type { Suite, SuiteOptions } from '../shared/suite.js';
 import { formatClosedLoopTables, roundedResult } from './format.js';
+import { DELTA_GUIDE } from './guide.js';
 import { PUBLISHED_REFERENCE } from './published.js';
 import {
   CLOSED_LOOP_RUNNER,
@@ -66,6 +67,7 @@ counts; higher is better.`,
   ],
   defaultCandidates: DEFAULT_CANDIDATES,
   defaults: { slo: '0.90', 'timeout-ms': '1500' },
+  guide: DELTA_GUIDE,
   runners: { [CLOSED_LOOP_RUNNER]: closedLoopRunner },
 
   plan(options) {

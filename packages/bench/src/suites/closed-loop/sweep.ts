@@ -33,6 +33,7 @@ import type {
   SuiteOptions,
 } from '../shared/suite.js';
 import { formatDetailTable, formatSweepSummary, roundedResult } from './format.js';
+import { DELTA_GUIDE } from './guide.js';
 import {
   CLOSED_LOOP_RUNNER,
   type ClosedLoopParams,
@@ -135,6 +136,7 @@ export function closedLoopSweep<O extends object>(
     options: sweep.options,
     defaultCandidates: sweep.defaultCandidates,
     ...(sweep.defaults === undefined ? {} : { defaults: sweep.defaults }),
+    guide: DELTA_GUIDE,
     runners: { [CLOSED_LOOP_RUNNER]: closedLoopRunner },
 
     plan(options) {

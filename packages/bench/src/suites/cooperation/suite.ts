@@ -29,6 +29,7 @@ import {
   type SuiteOptions,
 } from '../shared/suite.js';
 import { formatCooperationTables } from './format.js';
+import { COOPERATION_GUIDE } from './guide.js';
 import { PUBLISHED_COOPERATION } from './published.js';
 import { COOPERATION_RUNNER, type CooperationParams, cooperationRunner } from './runner.js';
 
@@ -98,6 +99,7 @@ out at 1,500 ms.`,
   ],
   defaultCandidates: DEFAULT_CANDIDATES,
   defaults: { slo: '0.80', 'timeout-ms': '2500' },
+  guide: COOPERATION_GUIDE,
   runners: { [COOPERATION_RUNNER]: cooperationRunner },
 
   plan(options) {

@@ -161,6 +161,7 @@ export function livePlan(options: LiveSuiteOptions): LivePlan {
 
 export const liveSuite: Suite<LiveJob, LiveRunResult, LivePlan, LiveOptions> = {
   name: 'live',
+  standalone: true,
   summary:
     'real sockets on 127.0.0.1: a service of known capacity under open-loop load (real time)',
   description: `The one suite on real time. A node:http service on 127.0.0.1 (or Express,

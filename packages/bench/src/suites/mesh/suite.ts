@@ -19,6 +19,7 @@ import {
   type GovernorKind,
   PEER_GOVERNOR_COSTS,
 } from './governors.js';
+import { MESH_GUIDE } from './guide.js';
 import { PUBLISHED_MESH, PUBLISHED_MESH_BEST } from './published.js';
 import { FULL_PHASES, MESH_SEED, type MeshJob, type MeshResult, runMeshJob } from './runner.js';
 import { normalizePhases, Scenario } from './scenario.js';
@@ -217,6 +218,7 @@ governor placed like Levee; --governors names governors directly.`,
   defaultCandidates: ['no-cb', 'levee', 'static-bau', 'static-peak'],
   defaults: { seed: String(MESH_SEED) },
 
+  guide: MESH_GUIDE,
   runners: { [MESH_RUNNER]: meshRunner },
 
   plan(options) {

@@ -28,6 +28,7 @@ import {
   prescientRows,
   prescientScoreboardRow,
 } from './format.js';
+import { PRESCIENT_GUIDE } from './guide.js';
 import { type PrescientCandidateResult, type PrescientJob, runPrescientJob } from './runner.js';
 import { PrescientTraceRecorder } from './trace.js';
 
@@ -93,6 +94,7 @@ from run to run (decision counts do not).`,
   defaultCandidates: DEFAULT_CANDIDATES,
   defaults: { slo: '0.90', 'timeout-ms': '1500' },
 
+  guide: PRESCIENT_GUIDE,
   runners: { [PRESCIENT_RUNNER]: prescientRunner },
 
   plan(options) {

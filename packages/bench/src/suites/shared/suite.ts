@@ -205,6 +205,34 @@ export type OptionEntry<O extends object = Record<string, unknown>> =
   | SuiteOption<O>;
 
 /**
+ * What the report page's "how to read this" header says about a suite's
+ * figures (src/report/page.ts), and how its JSON names what it ran.
+ */
+export interface SuiteGuide {
+  /** The headline metric of the tables, e.g. `Delta`. */
+  readonly metric: string;
+  /** True when a larger value of the metric is better. */
+  readonly higherIsBetter: boolean;
+  /**
+   * What the metric is made of and how to read it, in a few plain-text
+   * sentences (paragraphs separated by a blank line).
+   */
+  readonly explanation: string;
+  /**
+   * What the suite reports besides registry candidates (the mesh's governors,
+   * the prescient oracle's estimate), or registry candidates it runs in a way
+   * of its own (Levee on every mesh replica): key (as `config` lists it),
+   * display name (as the tables print it) and one line for the header. The
+   * JSON names these by `key` like registry candidates (src/cli/json-doc.ts).
+   */
+  readonly candidates?: ReadonlyArray<{
+    readonly key: string;
+    readonly name: string;
+    readonly description: string;
+  }>;
+}
+
+/**
  * A benchmark suite. `P`, `R`: its jobs' params and results; `Plan`: what
  * `plan` computes once for `jobs` and `reduce`; `O`: its own options.
  */
@@ -218,6 +246,12 @@ export interface Suite<
   readonly name: string;
   /** One line for the main help. */
   readonly summary: string;
+  /**
+   * True for a suite that is not a pure function of its options (the live
+   * suite runs on real time and sockets): `levee-bench all` does not run it,
+   * `--suites` does not accept it, and its results are never cached.
+   */
+  readonly standalone?: boolean;
   /** Paragraphs for `levee-bench <name> --help`: the model, the scoring, the output. */
   readonly description: string;
   /**
@@ -229,6 +263,8 @@ export interface Suite<
   readonly defaultCandidates: readonly string[];
   /** Default values of shared options to show in the help (e.g. `slo: '0.80'`). */
   readonly defaults?: Partial<Record<SharedOptionName, string>>;
+  /** How to read its results, for the report page's header (none: a generic header). */
+  readonly guide?: SuiteGuide;
   /** The runners its jobs name, by runner name. */
   readonly runners: Readonly<Record<string, JobRunner<P, R>>>;
   /**
