@@ -24,6 +24,7 @@ describe('suite modules', () => {
       'queue-depth',
       'prescient',
       'mesh',
+      'faults',
     ]);
     for (const suite of SUITES) {
       expect(suite.summary.length).toBeGreaterThan(10);
@@ -72,6 +73,7 @@ describe('runner table', () => {
     expect(Object.keys(RUNNERS).sort()).toEqual([
       'closed-loop',
       'cooperation',
+      'faults',
       'mesh',
       'prescient',
     ]);
