@@ -19,6 +19,13 @@
  *   scaled time reaches the timeout). OK requests roll the overload error (if
  *   its rate is > 0) and then the baseline error. Shed, dropped and crash-time
  *   requests fail at now + timeout reporting the timeout as latency.
+ *
+ * Two additions, both off unless asked for (so the published runs are
+ * unchanged): fault windows (`config.faults` and the specs' `faults`,
+ * src/sim/backend/faults.ts) decide first in `submit` — a fast failure or a
+ * hang never reaches the pool, a `slow` window multiplies the nominal service
+ * time — and the `completionTickNs` option delivers completions in event-loop
+ * ticks (each at ceil(t / tick) × tick, stamped with that time).
  */
 import type { LoadSpec } from '../workload/load-spec.js';
 import { Autoscaler } from './autoscaler.js';

@@ -92,7 +92,11 @@ export function runClosedLoopJob(
 
 export const closedLoopRunner: JobRunner<ClosedLoopParams, ClosedLoopResult, TraceRecorder> = {
   run: runClosedLoopJob,
-  recording: { recorder: () => new TraceRecorder(), trace: (recorder) => recorder.trace() },
+  recording: {
+    recorder: (params) =>
+      new TraceRecorder(runFaultWindows(params.specs, params.backend.faults ?? [])),
+    trace: (recorder) => recorder.trace(),
+  },
 };
 
 /**
