@@ -157,7 +157,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = Object.freeze([
     name: 'retry-budget',
     title: 'retry storm with a retry budget (Finagle defaults)',
     rationale:
-      'The retry storm with clients that keep Finagle’s default retry budget: retries may add 20 % to the requests, plus 10 per second, over 10 s.',
+      "The retry storm with clients that keep Finagle's default retry budget: retries may add 20 % to the requests, plus 10 per second, over 10 s.",
     ideal:
       'As in the retry storm; the budget caps what the clients add, so less is left to refuse.',
     bound: 'No bound is computed (as in the retry storm).',
@@ -174,7 +174,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = Object.freeze([
     rationale:
       'Cyber Monday from 08:50 to 09:15 (specs 47–52, the calm ones shortened to 10 minutes): calm at 500 requests/s, the hourly spike to 2,640 requests/s with its decay, calm again; the reference backend with 5 replicas minimum. No fault: the reference for the next two scenarios.',
     ideal:
-      'Admit what the backend serves during the spike (it scales up 30 s late and the spike’s slower calls fill it), keep it from crashing, admit everything in the calm.',
+      "Admit what the backend serves during the spike (it scales up 30 s late and the spike's slower calls fill it), keep it from crashing, admit everything in the calm.",
     bound: 'No bound is computed (overload).',
     workload: 'cyber-monday-spike',
     scale: 1,
@@ -188,7 +188,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = Object.freeze([
       'The spike-1x hour with 4× the traffic and a service 4× larger (4× throughput, worker slots and queue per replica): the concurrency that fits is 4× larger, so a limit that happens to fit the reference service by luck does not fit this one.',
     ideal:
       'The same decisions as at 1×, scaled: Delta scales with the counts, so an ideal governor scores 4× its spike-1x Delta (the table shows Delta / 4).',
-    bound: 'No bound is computed; the yardstick is 4× the candidate’s own spike-1x Delta.',
+    bound: "No bound is computed; the yardstick is 4× the candidate's own spike-1x Delta.",
     workload: 'cyber-monday-spike',
     scale: 4,
     backend: { throughputPerReplica: 600, slotsPerReplica: 44, queueDepthPerReplica: 200 },
@@ -199,10 +199,10 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = Object.freeze([
     name: 'event-loop',
     title: 'the spike with completions batched in 1 ms ticks',
     rationale:
-      'The spike-1x hour with completions delivered the way an event loop does: each at the end of its 1 ms tick, those of one tick together with one timestamp (Node’s timers and libuv’s loop clock have millisecond resolution). Outcomes and service are unchanged; only the delivery is grouped.',
+      "The spike-1x hour with completions delivered the way an event loop does: each at the end of its 1 ms tick, those of one tick together with one timestamp (Node's timers and libuv's loop clock have millisecond resolution). Outcomes and service are unchanged; only the delivery is grouped.",
     ideal:
       'The same decisions as without batching (outcomes reach the governor at most 1 ms later): the same Delta as spike-1x.',
-    bound: 'No bound is computed; the yardstick is the candidate’s own spike-1x Delta.',
+    bound: "No bound is computed; the yardstick is the candidate's own spike-1x Delta.",
     workload: 'cyber-monday-spike',
     scale: 1,
     backend: {},
