@@ -2,13 +2,14 @@
  * The suites `levee-bench` knows, in the order `levee-bench all` runs them and
  * lists them on the scoreboard (the order of the published "21 configurations":
  * isolated, 7 load variations, cooperation, 5 SLOs, 5 queue depths, prescient,
- * mesh), and the runner table made of their runners: a job's `runner` is a
- * key of `RUNNERS`, looked up by the worker thread (src/cli/worker.ts) and the
- * in-process executor.
+ * mesh; then the suites added since: faults), and the runner table made of
+ * their runners: a job's `runner` is a key of `RUNNERS`, looked up by the
+ * worker thread (src/cli/worker.ts) and the in-process executor.
  */
 
 import { closedLoopSuite } from './closed-loop/suite.js';
 import { cooperationSuite } from './cooperation/suite.js';
+import { faultsSuite } from './faults/suite.js';
 import { liveSuite } from './live/suite.js';
 import { loadVariationSuite } from './load-variation/suite.js';
 import { meshSuite } from './mesh/suite.js';
@@ -28,6 +29,7 @@ export const SUITES: readonly AnySuite[] = [
   queueDepthSuite,
   prescientSuite,
   meshSuite,
+  faultsSuite,
   liveSuite,
 ];
 

@@ -397,7 +397,7 @@ describe('the cache key, on the bench itself', () => {
 
   it('plans jobs of every runner, Levee and others among them', () => {
     expect(new Set(jobs.map((j) => j.runner))).toEqual(
-      new Set(['closed-loop', 'cooperation', 'prescient', 'mesh']),
+      new Set(['closed-loop', 'cooperation', 'prescient', 'mesh', 'faults']),
     );
     expect(jobs.filter((j) => names(j).includes('levee')).length).toBeGreaterThan(10);
     expect(new Set(plain).size).toBe(jobs.length);

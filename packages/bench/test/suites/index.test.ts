@@ -24,6 +24,7 @@ describe('suite modules', () => {
       'queue-depth',
       'prescient',
       'mesh',
+      'faults',
       'live',
     ]);
     for (const suite of SUITES) {
@@ -73,6 +74,7 @@ describe('runner table', () => {
     expect(Object.keys(RUNNERS).sort()).toEqual([
       'closed-loop',
       'cooperation',
+      'faults',
       'live',
       'mesh',
       'prescient',

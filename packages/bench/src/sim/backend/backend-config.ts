@@ -1,3 +1,5 @@
+import type { FaultWindow } from './faults.js';
+
 /**
  * Parameters of the closed-loop backend (docs/BENCHMARKS.md §5.4), as one typed
  * object so a sweep can override any of them. Durations are in seconds, as in
@@ -42,10 +44,19 @@ export interface BackendConfig {
    * — 11 for the Cyber Monday workload.
    */
   slotsPerReplica: number | 'littles-law';
+  /**
+   * Dependency-fault windows in run time (src/sim/backend/faults.ts,
+   * docs/BENCHMARKS.md §9.1). Optional and not part of the reference
+   * configuration: absent (or empty), the fault model is off.
+   */
+  faults?: FaultWindow[];
 }
 
+/** The numeric / scalar parameters (every key of the reference configuration). */
+export type BackendParameter = Exclude<keyof BackendConfig, 'faults'>;
+
 /** The reference configuration of §5.4. */
-export const DEFAULT_BACKEND_CONFIG: Readonly<BackendConfig> = Object.freeze({
+export const DEFAULT_BACKEND_CONFIG: Readonly<Omit<BackendConfig, 'faults'>> = Object.freeze({
   throughputPerReplica: 150,
   queueDepthPerReplica: 50,
   minReplicas: 1,

@@ -10,11 +10,20 @@
  * Every key must be a `BackendConfig` field (unknown keys are rejected by
  * name); each value is checked for type and range and a bad one is reported
  * with the file, the key and the value. Parameters not given keep the
- * reference values of `DEFAULT_BACKEND_CONFIG`.
+ * reference values of `DEFAULT_BACKEND_CONFIG`. `faults` (optional) lists
+ * dependency-fault windows in run time (src/sim/backend/faults.ts), e.g.
+ * `"faults": [{ "kind": "outage", "startS": 1200, "durationS": 300 }]`;
+ * bad kinds, fields, ranges and overlapping windows are reported by index.
  */
 import { readFileSync } from 'node:fs';
 import { describeValue } from '../workload/load-spec.js';
-import { type BackendConfig, DEFAULT_BACKEND_CONFIG, secondsToNs } from './backend-config.js';
+import {
+  type BackendConfig,
+  type BackendParameter,
+  DEFAULT_BACKEND_CONFIG,
+  secondsToNs,
+} from './backend-config.js';
+import { FaultError, parseFaultList } from './faults.js';
 
 /** Thrown for an unreadable or invalid backend file. */
 export class BackendFileError extends Error {
@@ -61,7 +70,7 @@ function seconds(positiveNs = false): Check {
   };
 }
 
-const CHECKS: Record<keyof BackendConfig, Check> = {
+const CHECKS: Record<BackendParameter, Check> = {
   throughputPerReplica: positive(1e9),
   queueDepthPerReplica: intInRange(0, MAX_COUNT),
   minReplicas: intInRange(1, MAX_COUNT),
@@ -86,9 +95,12 @@ const CHECKS: Record<keyof BackendConfig, Check> = {
 };
 
 /** The parameter names, in the order of `DEFAULT_BACKEND_CONFIG`. */
-export const BACKEND_PARAMETERS: readonly (keyof BackendConfig)[] = Object.keys(
+export const BACKEND_PARAMETERS: readonly BackendParameter[] = Object.keys(
   DEFAULT_BACKEND_CONFIG,
-) as (keyof BackendConfig)[];
+) as BackendParameter[];
+
+/** Every key a backend file may hold: the parameters, then `faults` (src/sim/backend/faults.ts). */
+export const BACKEND_FILE_KEYS: readonly string[] = [...BACKEND_PARAMETERS, 'faults'];
 
 /**
  * Validates parsed JSON as backend overrides and returns them (keys in the
@@ -103,9 +115,9 @@ export function parseBackendOverrides(data: unknown, source = 'backend'): Partia
   }
   const obj = data as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!(BACKEND_PARAMETERS as readonly string[]).includes(key)) {
+    if (!BACKEND_FILE_KEYS.includes(key)) {
       throw new BackendFileError(
-        `${source}: unknown backend parameter ${JSON.stringify(key)} (known: ${BACKEND_PARAMETERS.join(', ')})`,
+        `${source}: unknown backend parameter ${JSON.stringify(key)} (known: ${BACKEND_FILE_KEYS.join(', ')})`,
       );
     }
   }
@@ -120,6 +132,15 @@ export function parseBackendOverrides(data: unknown, source = 'backend'): Partia
     out[key] = value;
   }
   const overrides = out as Partial<BackendConfig>;
+  if ('faults' in obj) {
+    try {
+      const faults = parseFaultList(obj.faults, source);
+      if (faults.length > 0) overrides.faults = faults;
+    } catch (err) {
+      if (err instanceof FaultError) throw new BackendFileError(err.message);
+      throw err;
+    }
+  }
   const min = overrides.minReplicas ?? DEFAULT_BACKEND_CONFIG.minReplicas;
   const max = overrides.maxReplicas ?? DEFAULT_BACKEND_CONFIG.maxReplicas;
   if (max < min) {
@@ -149,9 +170,17 @@ export function loadBackendFile(path: string): Partial<BackendConfig> {
   return parseBackendOverrides(data, path);
 }
 
-/** The full configuration for `overrides`, with keys in the order of `DEFAULT_BACKEND_CONFIG`. */
+/**
+ * The full configuration for `overrides`, with keys in the order of
+ * `DEFAULT_BACKEND_CONFIG`, then `faults` only when there are any (so a
+ * configuration without faults is the same object, and the same JSON, as
+ * before the fault model existed).
+ */
 export function canonicalBackendConfig(overrides: Partial<BackendConfig>): BackendConfig {
   const merged: Record<string, unknown> = {};
   for (const key of BACKEND_PARAMETERS) merged[key] = overrides[key] ?? DEFAULT_BACKEND_CONFIG[key];
+  if (overrides.faults !== undefined && overrides.faults.length > 0) {
+    merged.faults = overrides.faults.map((w) => ({ ...w }));
+  }
   return merged as unknown as BackendConfig;
 }

@@ -19,6 +19,13 @@
  *   scaled time reaches the timeout). OK requests roll the overload error (if
  *   its rate is > 0) and then the baseline error. Shed, dropped and crash-time
  *   requests fail at now + timeout reporting the timeout as latency.
+ *
+ * Two additions, both off unless asked for (so the published runs are
+ * unchanged): fault windows (`config.faults` and the specs' `faults`,
+ * src/sim/backend/faults.ts) decide first in `submit` — a fast failure or a
+ * hang never reaches the pool, a `slow` window multiplies the nominal service
+ * time — and the `completionTickNs` option delivers completions in event-loop
+ * ticks (each at ceil(t / tick) × tick, stamped with that time).
  */
 import type { LoadSpec } from '../workload/load-spec.js';
 import { Autoscaler } from './autoscaler.js';
@@ -26,6 +33,15 @@ import { type BackendConfig, resolveBackendConfig, secondsToNs } from './backend
 import { CompletionQueue } from './completion-queue.js';
 import { CrashModel } from './crash.js';
 import { extraErrorRate, latencyMultiplier } from './degradation-curves.js';
+import {
+  FaultSchedule,
+  type FaultWindow,
+  runFaultWindows,
+  VERDICT_FAST_FAIL,
+  VERDICT_HANG,
+  VERDICT_NONE,
+  VERDICT_SLOW,
+} from './faults.js';
 import { LatencyGenerator, slotsByLittlesLaw } from './latency-generator.js';
 import { LoadEwma } from './load-ewma.js';
 import { WorkerPool } from './worker-pool.js';
@@ -43,6 +59,19 @@ export interface BackendStats {
   shed: number;
   queueDrops: number;
   crashes: number;
+  /** Calls a fault window failed (fast failures and hangs); present only when the run has fault windows. */
+  faulted?: number;
+}
+
+/** Options of the backend that are not part of its configuration. */
+export interface BackendOptions {
+  /**
+   * Event-loop batching of completions (docs/BENCHMARKS.md §9.3): a completion
+   * due at t is delivered at the end of its tick, ceil(t / tick) × tick,
+   * stamped with that time (its latency grows by the same amount);
+   * completions of one tick come out in due order. 0 or absent: off.
+   */
+  completionTickNs?: number;
 }
 
 export class Backend {
@@ -55,6 +84,8 @@ export class Backend {
   failures = 0;
   shed = 0;
   queueDrops = 0;
+  /** Calls failed by a fault window (fast failures and hangs). */
+  faulted = 0;
 
   readonly #autoscaler: Autoscaler;
   readonly #pool: WorkerPool;
@@ -67,10 +98,26 @@ export class Backend {
   readonly #specSeen: number[] = [];
   #lastSpec = -1;
   readonly #timeoutAtSubmit = (submitTimeNs: number): number => this.#timeoutAt(submitTimeNs);
+  /** The run's fault windows (undefined: none declared, the fault model is off). */
+  readonly #faults: FaultSchedule | undefined;
+  /** Event-loop tick, ns (0: completions delivered at their own times). */
+  readonly #tickNs: number;
 
-  constructor(specs: readonly LoadSpec[], seed: number, overrides: Partial<BackendConfig> = {}) {
+  constructor(
+    specs: readonly LoadSpec[],
+    seed: number,
+    overrides: Partial<BackendConfig> = {},
+    options: BackendOptions = {},
+  ) {
     const config = resolveBackendConfig(overrides);
     this.config = config;
+    const windows = runFaultWindows(specs, config.faults ?? []);
+    this.#faults = windows.length > 0 ? new FaultSchedule(windows, seed) : undefined;
+    const tick = options.completionTickNs ?? 0;
+    if (!Number.isSafeInteger(tick) || tick < 0) {
+      throw new RangeError(`completionTickNs must be a non-negative integer (got ${tick})`);
+    }
+    this.#tickNs = tick;
     this.#latency = new LatencyGenerator(specs, seed);
     this.slotsPerReplica =
       config.slotsPerReplica === 'littles-law'
@@ -126,8 +173,18 @@ export class Backend {
     return this.#completions.size;
   }
 
+  /** The run's fault windows in run time (empty when the fault model is off). */
+  get faultWindows(): readonly FaultWindow[] {
+    return this.#faults?.windows ?? [];
+  }
+
+  /** The event-loop tick, ns (0: off). */
+  get completionTickNs(): number {
+    return this.#tickNs;
+  }
+
   stats(): BackendStats {
-    return {
+    const stats: BackendStats = {
       requests: this.requests,
       successes: this.successes,
       failures: this.failures,
@@ -135,6 +192,20 @@ export class Backend {
       queueDrops: this.queueDrops,
       crashes: this.#crash.crashes,
     };
+    if (this.#faults !== undefined) stats.faulted = this.faulted;
+    return stats;
+  }
+
+  /**
+   * When the next pending completion will be delivered (its own time, or with
+   * event-loop batching the end of its tick); +∞ when none is pending.
+   */
+  nextDeliveryNs(): number {
+    const t = this.#completions.peekTimeNs();
+    const tick = this.#tickNs;
+    if (tick === 0 || t === Number.POSITIVE_INFINITY) return t;
+    const r = t % tick;
+    return r === 0 ? t : t - r + tick;
   }
 
   /**
@@ -151,11 +222,30 @@ export class Backend {
       this.#pool.resize(autoscaler.live);
     }
     const completions = this.#completions;
-    while (completions.size > 0 && completions.peekTimeNs() <= nowNs) {
+    const tick = this.#tickNs;
+    if (tick === 0) {
+      while (completions.size > 0 && completions.peekTimeNs() <= nowNs) {
+        completions.pop();
+        sink.complete(
+          completions.poppedTimeNs,
+          completions.poppedLatencyNs,
+          completions.poppedOk,
+          completions.poppedTag,
+        );
+      }
+      return;
+    }
+    // Event-loop batching: due at t, delivered at ceil(t / tick) × tick, which
+    // is <= now exactly when t <= floor(now / tick) × tick (integers).
+    const limit = nowNs === Number.POSITIVE_INFINITY ? nowNs : nowNs - (nowNs % tick);
+    while (completions.size > 0 && completions.peekTimeNs() <= limit) {
       completions.pop();
+      const t = completions.poppedTimeNs;
+      const r = t % tick;
+      const delivered = r === 0 ? t : t - r + tick;
       sink.complete(
-        completions.poppedTimeNs,
-        completions.poppedLatencyNs,
+        delivered,
+        completions.poppedLatencyNs + (delivered - t),
         completions.poppedOk,
         completions.poppedTag,
       );
@@ -172,6 +262,26 @@ export class Backend {
     }
     const latencyGen = this.#latency;
     const timeoutNs = latencyGen.timeoutNs(specIndex);
+    let slowFactor = 1;
+    const faults = this.#faults;
+    if (faults !== undefined) {
+      const verdict = faults.decide(nowNs);
+      if (verdict !== VERDICT_NONE) {
+        if (verdict === VERDICT_SLOW) {
+          slowFactor = faults.slowFactor;
+        } else {
+          // A fast failure or a hang: the call never reaches the pool.
+          this.faulted++;
+          this.failures++;
+          if (verdict === VERDICT_FAST_FAIL) {
+            this.#completions.pushFailure(nowNs + faults.failNs, faults.failNs, tag);
+          } else if (verdict === VERDICT_HANG) {
+            this.#completions.pushFailure(nowNs + timeoutNs, timeoutNs, tag);
+          }
+          return;
+        }
+      }
+    }
     const crash = this.#crash;
     if (crash.crashed) {
       if (crash.recoverIfDue(nowNs)) {
@@ -188,7 +298,8 @@ export class Backend {
     autoscaler.tick(nowNs);
     pool.resize(autoscaler.live);
 
-    const nominalNs = latencyGen.nominalNs(specIndex);
+    let nominalNs = latencyGen.nominalNs(specIndex);
+    if (slowFactor !== 1) nominalNs = Math.trunc(nominalNs * slowFactor);
     pool.drain(nowNs);
     const load = this.#ewma.update(nowNs, (pool.busyCount(nowNs) + pool.queued) / pool.slots);
     if (crash.observe(nowNs, load)) {

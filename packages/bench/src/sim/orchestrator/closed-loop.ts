@@ -8,14 +8,23 @@
  * Blocked; admitted → Allowed, in-flight + 1, MaxConcurrency updated when the
  * state after `start` is not OPEN, `backend.submit`. At the end `advance(+∞)`
  * drains everything and the last epoch is flushed.
+ *
+ * Two options, both off by default (the published runs): `retry`, clients
+ * that retry failed and refused requests (src/sim/orchestrator/caller.ts; the
+ * loop then is `runAttemptLoop`, and the result adds per-request figures),
+ * and `completionTickNs`, completions delivered in event-loop ticks
+ * (src/sim/backend/backend.ts). Fault windows come with the backend
+ * configuration or the specs (src/sim/backend/faults.ts).
  */
 
 import type { Candidate } from '../../candidates/candidate.js';
 import { Dispatcher } from '../arrivals/dispatcher.js';
-import { Backend, type CompletionSink } from '../backend/backend.js';
+import { Backend, type BackendOptions, type CompletionSink } from '../backend/backend.js';
 import type { BackendConfig } from '../backend/backend-config.js';
 import { closedLoopDelta, EpochScorer } from '../scoring/epoch-scorer.js';
 import type { LoadSpec } from '../workload/load-spec.js';
+import { runAttemptLoop } from './attempt-loop.js';
+import { Caller, type RequestStats, type RetryPolicy } from './caller.js';
 
 export interface ClosedLoopOptions {
   specs: LoadSpec[];
@@ -26,6 +35,15 @@ export interface ClosedLoopOptions {
   onProgress?: (fractionDone: number) => void;
   /** Optional per-second recording (`TraceRecorder` in src/report/trace.ts); off when absent. */
   tracer?: ClosedLoopTracer;
+  /** Clients that retry (docs/BENCHMARKS.md §9.2); absent: every request is tried once. */
+  retry?: RetryPolicy;
+  /** Event-loop batching of completions, tick in ns (docs/BENCHMARKS.md §9.3); absent or 0: off. */
+  completionTickNs?: number;
+}
+
+/** The backend options of a run. */
+export function backendOptions(opts: { completionTickNs?: number }): BackendOptions {
+  return opts.completionTickNs === undefined ? {} : { completionTickNs: opts.completionTickNs };
 }
 
 /**
@@ -60,7 +78,11 @@ export interface ClosedLoopResult {
     shed: number;
     queueDrops: number;
     crashes: number;
+    /** Calls failed by fault windows; present only when the run has any. */
+    faulted?: number;
   };
+  /** What users saw (a request succeeds if one of its attempts did); present only with retries. */
+  requests?: RequestStats;
 }
 
 const PROGRESS_MASK = (1 << 20) - 1;
@@ -93,14 +115,45 @@ class App implements CompletionSink {
 export function runClosedLoop(opts: ClosedLoopOptions): ClosedLoopResult {
   const { specs, seed, onProgress } = opts;
   const candidate = opts.candidate();
-  const backend = new Backend(specs, seed, opts.backend ?? {});
+  const backend = new Backend(specs, seed, opts.backend ?? {}, backendOptions(opts));
   const dispatcher = new Dispatcher(specs, seed);
   const tracer = opts.tracer;
   const breaker = tracer?.attach({ candidate, backend, dispatcher, specs }) ?? candidate;
-  const app = new App(breaker);
 
   let totalNs = 0;
   for (const spec of specs) totalNs += spec.durationS * 1e9;
+
+  if (opts.retry !== undefined) {
+    const caller = new Caller(opts.retry, seed);
+    const loop = runAttemptLoop({
+      dispatcher,
+      backend,
+      caller,
+      breakers: [breaker],
+      route: () => 0,
+      totalNs,
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+    tracer?.finish();
+    onProgress?.(1);
+    const successScore = loop.scorer.successScore;
+    const failureScore = loop.scorer.failureScore;
+    return {
+      candidate: breaker.name,
+      blocked: loop.blocked,
+      allowed: loop.allowed,
+      successes: loop.successes,
+      failures: loop.failures,
+      successScore,
+      failureScore,
+      delta: closedLoopDelta(successScore, failureScore, loop.allowed, loop.blocked),
+      maxConcurrency: loop.maxConcurrency[0]!,
+      backend: backend.stats(),
+      requests: caller.stats(),
+    };
+  }
+
+  const app = new App(breaker);
 
   let allowed = 0;
   let blocked = 0;

@@ -22,7 +22,9 @@ import { Backend, type CompletionSink } from '../backend/backend.js';
 import type { BackendConfig } from '../backend/backend-config.js';
 import { closedLoopDelta, EpochScorer } from '../scoring/epoch-scorer.js';
 import type { LoadSpec } from '../workload/load-spec.js';
-import type { ClosedLoopResult } from './closed-loop.js';
+import { runAttemptLoop } from './attempt-loop.js';
+import { Caller, type RetryPolicy } from './caller.js';
+import { backendOptions, type ClosedLoopResult } from './closed-loop.js';
 
 export interface CooperationOptions {
   specs: LoadSpec[];
@@ -36,6 +38,14 @@ export interface CooperationOptions {
   onProgress?: (fractionDone: number) => void;
   /** Optional per-second recording (`FleetTraceRecorder` in src/report/trace.ts); off when absent. */
   tracer?: CooperationTracer;
+  /**
+   * Clients that retry (docs/BENCHMARKS.md §9.2): every attempt, retries
+   * included, is a new arrival for the load balancer and goes to the next
+   * instance in turn. Absent: every request is tried once.
+   */
+  retry?: RetryPolicy;
+  /** Event-loop batching of completions, tick in ns (docs/BENCHMARKS.md §9.3); absent or 0: off. */
+  completionTickNs?: number;
 }
 
 /**
@@ -100,16 +110,56 @@ export function runCooperation(opts: CooperationOptions): CooperationResult {
     throw new RangeError(`instances must be a positive integer (got ${instances})`);
   }
   const breakers = Array.from({ length: instances }, () => opts.candidate());
-  const backend = new Backend(specs, seed, opts.backend ?? {});
+  const backend = new Backend(specs, seed, opts.backend ?? {}, backendOptions(opts));
   const dispatcher = new Dispatcher(specs, seed);
   const tracer = opts.tracer;
   tracer?.attach({ candidates: breakers, backend, dispatcher, specs });
-  const fleet = new Fleet(breakers, tracer);
-  const inFlight = fleet.inFlight;
-  const maxConcurrency = new Int32Array(instances);
 
   let totalNs = 0;
   for (const spec of specs) totalNs += spec.durationS * 1e9;
+
+  if (opts.retry !== undefined) {
+    const caller = new Caller(opts.retry, seed);
+    let turn = 0;
+    const loop = runAttemptLoop({
+      dispatcher,
+      backend,
+      caller,
+      breakers,
+      route: () => {
+        const i = turn;
+        if (++turn === instances) turn = 0;
+        return i;
+      },
+      totalNs,
+      ...(tracer === undefined ? {} : { observer: tracer }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+    tracer?.finish();
+    onProgress?.(1);
+    let max = 0;
+    for (const m of loop.maxConcurrency) if (m > max) max = m;
+    const successScore = loop.scorer.successScore;
+    const failureScore = loop.scorer.failureScore;
+    return {
+      candidate: breakers[0]!.name,
+      instances,
+      blocked: loop.blocked,
+      allowed: loop.allowed,
+      successes: loop.successes,
+      failures: loop.failures,
+      successScore,
+      failureScore,
+      delta: closedLoopDelta(successScore, failureScore, loop.allowed, loop.blocked),
+      maxConcurrency: max,
+      backend: backend.stats(),
+      requests: caller.stats(),
+    };
+  }
+
+  const fleet = new Fleet(breakers, tracer);
+  const inFlight = fleet.inFlight;
+  const maxConcurrency = new Int32Array(instances);
 
   let allowed = 0;
   let blocked = 0;

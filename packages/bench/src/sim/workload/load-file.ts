@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
 import {
+  checkNoOverlap,
+  FaultError,
+  type FaultWindow,
+  faultEndS,
+  parseFaultList,
+  splitAtSpecs,
+} from '../backend/faults.js';
+import {
   describeValue,
   expectedRequests,
   type LoadSpec,
@@ -8,17 +16,23 @@ import {
   WorkloadError,
 } from './load-spec.js';
 
-const TOP_LEVEL_KEYS = ['name', 'description', 'units', 'checks', 'specs'] as const;
+const TOP_LEVEL_KEYS = ['name', 'description', 'units', 'checks', 'specs', 'faults'] as const;
 const CHECK_KEYS = ['count', 'totalDurationS', 'expectedRequests', 'peakRpm'] as const;
 
 /**
  * Validates parsed workload JSON. Accepts either a bare array of specs or an
  * object in the shape of `cyber-monday.json`:
- * `{ name?, description?, units?, checks?, specs: LoadSpec[] }` (other
- * top-level keys are rejected by name). When `checks` is present, each of its
- * known entries (`count`, `totalDurationS`, `expectedRequests` = Σ
+ * `{ name?, description?, units?, checks?, faults?, specs: LoadSpec[] }`
+ * (other top-level keys are rejected by name). When `checks` is present, each
+ * of its known entries (`count`, `totalDurationS`, `expectedRequests` = Σ
  * rpm·durationS/60, `peakRpm`) must match the specs, so a stale or corrupted
  * file is caught before anything runs.
+ *
+ * `faults` lists dependency-fault windows in workload time (`startS` from the
+ * start of spec 0; src/sim/backend/faults.ts). They must end within the
+ * workload and overlap neither each other nor a spec's own `faults`; each is
+ * split at spec boundaries and stored on the specs it covers (start relative
+ * to the spec), so a `--specs` slice keeps exactly the parts inside it.
  */
 export function parseWorkload(data: unknown, source = 'workload'): LoadSpec[] {
   if (Array.isArray(data)) {
@@ -54,7 +68,54 @@ export function parseWorkload(data: unknown, source = 'workload'): LoadSpec[] {
   if ('checks' in obj) {
     verifyChecks(obj.checks, specs, source);
   }
+  if ('faults' in obj) {
+    attachFaults(obj.faults, specs, source);
+  }
   return specs;
+}
+
+/** Validates the top-level `faults` and stores their pieces on `specs` (see `parseWorkload`). */
+function attachFaults(data: unknown, specs: LoadSpec[], source: string): void {
+  let windows: FaultWindow[];
+  try {
+    windows = parseFaultList(data, source);
+  } catch (err) {
+    if (err instanceof FaultError) throw new WorkloadError(err.message);
+    throw err;
+  }
+  const total = totalDurationS(specs);
+  windows.forEach((w, i) => {
+    if (faultEndS(w) > total) {
+      throw new WorkloadError(
+        `${source}: faults[${i}] must end within the workload (startS + durationS = ${faultEndS(w)} > ${total} s)`,
+      );
+    }
+  });
+  // The specs' own windows, in workload time, must not overlap the top-level ones.
+  const all: FaultWindow[] = [...windows];
+  const labels = windows.map((_, i) => `faults[${i}]`);
+  let startS = 0;
+  specs.forEach((spec, i) => {
+    spec.faults?.forEach((w, j) => {
+      all.push({ ...w, startS: startS + w.startS });
+      labels.push(`spec ${i}: faults[${j}]`);
+    });
+    startS += spec.durationS;
+  });
+  try {
+    checkNoOverlap(all, (i) => labels[i]!, `${source}: `);
+  } catch (err) {
+    if (err instanceof FaultError) throw new WorkloadError(err.message);
+    throw err;
+  }
+  const pieces = splitAtSpecs(windows, specs);
+  specs.forEach((spec, i) => {
+    const mine = pieces[i]!;
+    if (mine.length === 0) return;
+    const merged = [...(spec.faults ?? []), ...mine];
+    merged.sort((a, b) => a.startS - b.startS);
+    spec.faults = merged;
+  });
 }
 
 function verifyChecks(checks: unknown, specs: readonly LoadSpec[], source: string): void {

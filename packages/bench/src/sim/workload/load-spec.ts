@@ -1,3 +1,6 @@
+import { FaultError, type FaultWindow, faultEndS, parseFaultList } from '../backend/faults.js';
+import { describeValue } from './describe-value.js';
+
 /**
  * Load specs (docs/BENCHMARKS.md §1.1): a workload is an ordered list of these.
  * Field names follow `cyber-monday.json`.
@@ -23,6 +26,13 @@ export interface LoadSpec {
    * next calm spec's baseline.
    */
   baselineErrorRate?: number;
+  /**
+   * Optional: dependency-fault windows of the closed-loop backend during this
+   * spec, `startS` counted from the spec's start, each inside the spec
+   * (src/sim/backend/faults.ts, docs/BENCHMARKS.md §9.1). A workload file's
+   * top-level `faults` end up here, split at spec boundaries.
+   */
+  faults?: FaultWindow[];
 }
 
 /** Thrown for any invalid workload (bad spec, bad file). */
@@ -41,30 +51,10 @@ export const MAX_TOTAL_DURATION_S = 8_000_000;
 export const MAX_TIMEOUT_MS = 86_400_000;
 
 const REQUIRED_KEYS = ['rpm', 'errorRate', 'durationS', 'p50Ms', 'p99Ms', 'timeoutMs'] as const;
-const OPTIONAL_KEYS = ['baselineErrorRate'] as const;
+const OPTIONAL_KEYS = ['baselineErrorRate', 'faults'] as const;
 const ALLOWED_KEYS: ReadonlySet<string> = new Set<string>([...REQUIRED_KEYS, ...OPTIONAL_KEYS]);
 
-/** Renders a bad value for an error message. */
-export function describeValue(v: unknown): string {
-  if (typeof v === 'number') {
-    return Object.is(v, -0) ? '-0' : String(v);
-  }
-  if (typeof v === 'bigint') {
-    return `${v}n`;
-  }
-  if (v === undefined) {
-    return 'undefined';
-  }
-  if (typeof v === 'function' || typeof v === 'symbol') {
-    return String(typeof v);
-  }
-  try {
-    const json = JSON.stringify(v);
-    return json.length > 60 ? `${json.slice(0, 57)}...` : json;
-  } catch {
-    return String(v);
-  }
-}
+export { describeValue } from './describe-value.js';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -81,7 +71,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * number; `rpm` and `durationS` are integers ≥ 1; `errorRate` and
  * `baselineErrorRate` are in [0, 1]; 0 < p50Ms < p99Ms < timeoutMs ≤
  * MAX_TIMEOUT_MS (the load generator panics unless P50 < P99 < Timeout);
- * Σ durationS ≤ MAX_TOTAL_DURATION_S.
+ * Σ durationS ≤ MAX_TOTAL_DURATION_S; `faults`, if given, is a list of
+ * valid, non-overlapping fault windows inside the spec.
  */
 export function validateLoadSpecs(x: unknown, source?: string): LoadSpec[] {
   const prefix = source === undefined || source === '' ? '' : `${source}: `;
@@ -163,6 +154,23 @@ export function validateLoadSpecs(x: unknown, source?: string): LoadSpec[] {
         );
       }
       spec.baselineErrorRate = b;
+    }
+    if ('faults' in raw) {
+      let faults: FaultWindow[];
+      try {
+        faults = parseFaultList(raw.faults, '', `${at}faults`);
+      } catch (err) {
+        if (err instanceof FaultError) return fail(err.message);
+        throw err;
+      }
+      faults.forEach((w, j) => {
+        if (faultEndS(w) > durationS) {
+          fail(
+            `${at}faults[${j}] must end within the spec (startS + durationS = ${faultEndS(w)} > durationS=${durationS})`,
+          );
+        }
+      });
+      if (faults.length > 0) spec.faults = faults;
     }
     totalS += durationS;
     if (totalS > MAX_TOTAL_DURATION_S) {

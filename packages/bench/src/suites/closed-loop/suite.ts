@@ -18,11 +18,13 @@ import {
 } from '../shared/jobs.js';
 import { deltaRow, publishedBest, roundedRow } from '../shared/scoreboard.js';
 import type { Suite, SuiteOptions } from '../shared/suite.js';
-import { formatClosedLoopTables, roundedResult } from './format.js';
+import { type ClientOptions, clientModel, RETRY_OPTION, TICK_OPTION } from './client-options.js';
+import { clientModelJson, formatClosedLoopTables, roundedResult } from './format.js';
 import { DELTA_GUIDE } from './guide.js';
 import { PUBLISHED_REFERENCE } from './published.js';
 import {
   CLOSED_LOOP_RUNNER,
+  type ClientModel,
   type ClosedLoopParams,
   closedLoopJob,
   closedLoopRunner,
@@ -38,11 +40,18 @@ interface ClosedLoopPlan {
   candidates: string[];
   specs: LoadSpec[];
   backend: BackendConfig;
+  /** `--retry`, `--tick-ms` (empty when off). */
+  model: ClientModel;
   /** The published setup and SLO: the reference figures apply. */
   published: boolean;
 }
 
-export const closedLoopSuite: Suite<ClosedLoopParams, ClosedLoopResult, ClosedLoopPlan> = {
+export const closedLoopSuite: Suite<
+  ClosedLoopParams,
+  ClosedLoopResult,
+  ClosedLoopPlan,
+  ClientOptions
+> = {
   name: 'closed-loop',
   summary: 'the reference run: each candidate behind its own autoscaling backend',
   description: `Simulates the workload (by default the 28-hour Cyber Monday scenario, 122 load
@@ -61,6 +70,8 @@ counts; higher is better.`,
     'backend',
     'slo',
     'timeout-ms',
+    RETRY_OPTION,
+    TICK_OPTION,
     'json',
     'out',
     'jobs',
@@ -78,7 +89,9 @@ counts; higher is better.`,
       candidates: chosenCandidates(options, DEFAULT_CANDIDATES),
       specs: jobSpecs(options),
       backend: jobBackend(options),
+      model: clientModel(options),
       published:
+        Object.keys(clientModel(options)).length === 0 &&
         isPublishedSetup(options) &&
         slo.successRate === CLOSED_LOOP_SLO.successRate &&
         slo.timeoutMs === CLOSED_LOOP_SLO.timeoutMs,
@@ -87,7 +100,15 @@ counts; higher is better.`,
 
   jobs(plan) {
     return plan.candidates.map((c) =>
-      closedLoopJob(c, plan.options.seed, plan.specs, plan.backend, plan.slo, displayName(c)),
+      closedLoopJob(
+        c,
+        plan.options.seed,
+        plan.specs,
+        plan.backend,
+        plan.slo,
+        displayName(c),
+        plan.model,
+      ),
     );
   },
 
@@ -104,7 +125,11 @@ counts; higher is better.`,
       text: formatClosedLoopTables(results),
       json: {
         suite: 'closed-loop',
-        config: { ...configJson(plan.options, plan.candidates), slo: plan.slo },
+        config: {
+          ...configJson(plan.options, plan.candidates),
+          slo: plan.slo,
+          ...clientModelJson(plan.model),
+        },
         results: results.map(roundedResult),
         scoreboard: row === undefined ? [] : [roundedRow(row)],
       },

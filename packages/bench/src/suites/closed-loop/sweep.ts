@@ -32,10 +32,18 @@ import type {
   Suite,
   SuiteOptions,
 } from '../shared/suite.js';
-import { formatDetailTable, formatSweepSummary, roundedResult } from './format.js';
+import { type ClientOptions, clientModel, RETRY_OPTION, TICK_OPTION } from './client-options.js';
+import {
+  clientModelJson,
+  formatDetailTable,
+  formatRequestDetail,
+  formatSweepSummary,
+  roundedResult,
+} from './format.js';
 import { DELTA_GUIDE } from './guide.js';
 import {
   CLOSED_LOOP_RUNNER,
+  type ClientModel,
   type ClosedLoopParams,
   closedLoopJob,
   closedLoopRunner,
@@ -114,6 +122,8 @@ interface PlannedConfiguration extends SweepConfiguration {
 
 export interface SweepPlan<O extends object> extends SweepContext<O> {
   configurations: PlannedConfiguration[];
+  /** `--retry`, `--tick-ms` (empty when off), for every job of the sweep. */
+  model: ClientModel;
   /** Candidates whose jobs change with the configuration, in print order. */
   varied: string[];
   /** Candidates run once (`invariant`), in print order. */
@@ -124,16 +134,30 @@ export interface SweepPlan<O extends object> extends SweepContext<O> {
   published: boolean;
 }
 
+/**
+ * A sweep's options with the client-model options (`--retry`, `--tick-ms`)
+ * added before the output options.
+ */
+function withClientOptions<O extends object>(
+  options: readonly OptionEntry<O>[],
+): OptionEntry<O & ClientOptions>[] {
+  const out = [...options] as OptionEntry<O & ClientOptions>[];
+  const at = out.findIndex((o) => o === 'json' || o === 'out' || o === 'jobs');
+  const client = [RETRY_OPTION, TICK_OPTION] as unknown as OptionEntry<O & ClientOptions>[];
+  out.splice(at < 0 ? out.length : at, 0, ...client);
+  return out;
+}
+
 /** The suite of a sweep declaration. */
 export function closedLoopSweep<O extends object>(
   sweep: SweepDeclaration<O>,
-): Suite<ClosedLoopParams, ClosedLoopResult, SweepPlan<O>, O> {
+): Suite<ClosedLoopParams, ClosedLoopResult, SweepPlan<O>, O & ClientOptions> {
   const invariant = (c: string): boolean => sweep.invariant?.applies(c) ?? false;
   return {
     name: sweep.name,
     summary: sweep.summary,
     description: sweep.description,
-    options: sweep.options,
+    options: withClientOptions(sweep.options),
     defaultCandidates: sweep.defaultCandidates,
     ...(sweep.defaults === undefined ? {} : { defaults: sweep.defaults }),
     guide: DELTA_GUIDE,
@@ -143,10 +167,12 @@ export function closedLoopSweep<O extends object>(
       const slo = singleSlo(options, sweep.slo);
       const candidates = chosenCandidates(options, sweep.defaultCandidates);
       const base = { specs: jobSpecs(options), backend: jobBackend(options) };
+      const model = clientModel(options);
       return {
         options,
         slo,
         candidates,
+        model,
         configurations: sweep.configurations(options).map((c) => ({
           ...c,
           specs: c.variation === undefined ? base.specs : jobSpecs(options, c.variation),
@@ -157,6 +183,7 @@ export function closedLoopSweep<O extends object>(
         invariant: candidates.filter(invariant),
         base,
         published:
+          Object.keys(model).length === 0 &&
           isPublishedSetup(options) &&
           slo.successRate === sweep.slo.successRate &&
           slo.timeoutMs === sweep.slo.timeoutMs,
@@ -169,12 +196,16 @@ export function closedLoopSweep<O extends object>(
       for (const c of plan.configurations) {
         for (const k of plan.varied) {
           const label = `${c.job} / ${displayName(k)}`;
-          jobs.push(closedLoopJob(k, seed, c.specs, c.backendConfig, c.breakerSlo, label));
+          jobs.push(
+            closedLoopJob(k, seed, c.specs, c.backendConfig, c.breakerSlo, label, plan.model),
+          );
         }
       }
       for (const k of plan.invariant) {
         const label = `${displayName(k)} ${sweep.invariant!.label}`;
-        jobs.push(closedLoopJob(k, seed, plan.base.specs, plan.base.backend, plan.slo, label));
+        jobs.push(
+          closedLoopJob(k, seed, plan.base.specs, plan.base.backend, plan.slo, label, plan.model),
+        );
       }
       return jobs;
     },
@@ -201,6 +232,16 @@ export function closedLoopSweep<O extends object>(
         if (row !== undefined) scoreboard.push(row);
       }
       const extra = sweep.extraColumns;
+      const detailRows = [
+        ...groups.flatMap((g) => g.own.map((result) => ({ configuration: g.c.detail, result }))),
+        ...[...invariantResults.values()].map((result) => ({
+          configuration: sweep.invariant!.detail,
+          result,
+        })),
+      ];
+      const users = detailRows.some((r) => r.result.requests !== undefined)
+        ? `\n${formatRequestDetail(sweep.column, detailRows)}`
+        : '';
       const text =
         formatSweepSummary(
           sweep.column,
@@ -212,18 +253,17 @@ export function closedLoopSweep<O extends object>(
           extra === undefined ? [] : extra.headers(plan.candidates),
         ) +
         '\n' +
-        formatDetailTable(sweep.column, [
-          ...groups.flatMap((g) => g.own.map((result) => ({ configuration: g.c.detail, result }))),
-          ...[...invariantResults.values()].map((result) => ({
-            configuration: sweep.invariant!.detail,
-            result,
-          })),
-        ]);
+        formatDetailTable(sweep.column, detailRows) +
+        users;
       return {
         text,
         json: {
           suite: sweep.name,
-          config: { ...configJson(plan.options, plan.candidates), ...sweep.json.config(plan) },
+          config: {
+            ...configJson(plan.options, plan.candidates),
+            ...sweep.json.config(plan),
+            ...clientModelJson(plan.model),
+          },
           [sweep.json.list]: groups.map((g) => ({
             ...g.c.json,
             results: g.results.map(roundedResult),

@@ -38,6 +38,7 @@
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
 import type { PageLayout, TraceCrash } from '../../report/layout.js';
 import type { Backend } from '../../sim/backend/backend.js';
+import { FaultSchedule, type FaultWindow } from '../../sim/backend/faults.js';
 import { backendProfileIndices } from '../../sim/backend/latency-generator.js';
 import type { ClosedLoopTracer } from '../../sim/orchestrator/closed-loop.js';
 import { analyticMeanMs } from '../../sim/workload/latency-profile.js';
@@ -535,14 +536,42 @@ export function fillCapacity(trace: Trace, meanServiceS: number[]): void {
   }
 }
 
+/** Sub-samples per second when scaling the capacity line by fault windows. */
+const CAPACITY_SAMPLES = 10;
+
+/**
+ * Scales the capacity column by the run's fault windows (docs/BENCHMARKS.md
+ * §9.1): the mean over 10 instants of each second of the share of capacity
+ * left — 0 while every call fails (outage, hang, a flap's down part),
+ * 1 / factor while slow, unchanged otherwise.
+ */
+export function scaleCapacityByFaults(trace: Trace, windows: readonly FaultWindow[]): void {
+  if (windows.length === 0) return;
+  const schedule = new FaultSchedule(windows, 0);
+  const capacity = trace.columns.capacity;
+  for (let row = 0; row < trace.seconds; row++) {
+    let sum = 0;
+    for (let k = 0; k < CAPACITY_SAMPLES; k++) {
+      sum += schedule.capacityFactorAt(Math.round((row + (k + 0.5) / CAPACITY_SAMPLES) * NS_PER_S));
+    }
+    capacity[row] = capacity[row]! * (sum / CAPACITY_SAMPLES);
+  }
+}
+
 /**
  * The tracer for one run: `runClosedLoop({ …, tracer: recorder })`, then
- * `recorder.trace()`. One recorder records one run.
+ * `recorder.trace()`. One recorder records one run. Given the run's fault
+ * windows, its capacity line follows them (`scaleCapacityByFaults`).
  */
 export class TraceRecorder implements ClosedLoopTracer {
   #recording: RecordingCandidate | undefined;
   #meanServiceS: number[] = [];
   #trace: Trace | undefined;
+  readonly #faults: readonly FaultWindow[];
+
+  constructor(faults: readonly FaultWindow[] = []) {
+    this.#faults = faults;
+  }
 
   attach(run: {
     candidate: Candidate;
@@ -566,6 +595,7 @@ export class TraceRecorder implements ClosedLoopTracer {
     if (recording === undefined) throw new Error('TraceRecorder.finish before attach');
     const trace = recording.finish();
     fillCapacity(trace, this.#meanServiceS);
+    scaleCapacityByFaults(trace, this.#faults);
     this.#trace = trace;
   }
 

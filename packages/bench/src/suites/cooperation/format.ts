@@ -1,5 +1,6 @@
 /** The cooperation suite's two tables: per candidate type, then the shared backend. */
 import type { CooperationResult } from '../../sim/orchestrator/cooperation.js';
+import { formatRequestTable } from '../closed-loop/format.js';
 import { fixed2, formatTable } from '../shared/tables.js';
 
 export function formatCooperationTables(results: readonly CooperationResult[]): string {
@@ -32,8 +33,18 @@ export function formatCooperationTables(results: readonly CooperationResult[]): 
     ]),
     [11],
   );
+  const faulted = results.some((r) => r.backend.faulted !== undefined);
   const backend = formatTable(
-    ['Backend', 'Requests', 'Successes', 'Failures', 'Shed', 'QueueDrops', 'Crashes'],
+    [
+      'Backend',
+      'Requests',
+      'Successes',
+      'Failures',
+      'Shed',
+      'QueueDrops',
+      'Crashes',
+      ...(faulted ? ['Faulted'] : []),
+    ],
     results.map((r) => [
       r.candidate,
       ...[
@@ -43,9 +54,14 @@ export function formatCooperationTables(results: readonly CooperationResult[]): 
         r.backend.shed,
         r.backend.queueDrops,
         r.backend.crashes,
+        ...(faulted ? [r.backend.faulted ?? 0] : []),
       ].map(String),
     ]),
     [11],
   );
-  return `${main}\n${backend}`;
+  // With retrying clients: what users saw (docs/BENCHMARKS.md §9.2).
+  const users = results.some((r) => r.requests !== undefined)
+    ? `\n${formatRequestTable(results)}`
+    : '';
+  return `${main}\n${backend}${users}`;
 }

@@ -6,7 +6,7 @@
  */
 import { createCandidate } from '../../candidates/registry.js';
 import { type CooperationResult, runCooperation } from '../../sim/orchestrator/cooperation.js';
-import { type ClosedLoopParams, UNUSED_SLO } from '../closed-loop/runner.js';
+import { type ClosedLoopParams, clientRunOptions, UNUSED_SLO } from '../closed-loop/runner.js';
 import type { JobRunner, ProgressListener } from '../shared/suite.js';
 import { FleetTraceRecorder } from './trace.js';
 
@@ -32,6 +32,7 @@ export function runCooperationJob(
     backend: params.backend,
     candidate: () => createCandidate(params.candidate, { slo }),
     onProgress,
+    ...clientRunOptions(params),
     ...(recorder === undefined ? {} : { tracer: recorder }),
   });
 }

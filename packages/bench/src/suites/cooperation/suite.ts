@@ -6,8 +6,14 @@
 import type { BackendConfig } from '../../sim/backend/backend-config.js';
 import type { CooperationResult } from '../../sim/orchestrator/cooperation.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
-import { roundedResult } from '../closed-loop/format.js';
-import { closedLoopJob } from '../closed-loop/runner.js';
+import {
+  type ClientOptions,
+  clientModel,
+  RETRY_OPTION,
+  TICK_OPTION,
+} from '../closed-loop/client-options.js';
+import { clientModelJson, roundedResult } from '../closed-loop/format.js';
+import { type ClientModel, closedLoopJob } from '../closed-loop/runner.js';
 import {
   chosenCandidates,
   configJson,
@@ -39,7 +45,7 @@ export const COOPERATION_INSTANCES = 100;
 
 const DEFAULT_CANDIDATES = ['no-cb', 'levee', 'static-bau', 'static-peak'] as const;
 
-interface CooperationOptions {
+interface CooperationOptions extends ClientOptions {
   /** `--instances`: breaker instances sharing the backend. */
   instances: number;
 }
@@ -63,6 +69,8 @@ interface CooperationPlan {
   instances: number;
   specs: LoadSpec[];
   backend: BackendConfig;
+  /** `--retry`, `--tick-ms` (empty when off). */
+  model: ClientModel;
   /** The published setup, SLO and fleet size: the reference figures apply. */
   published: boolean;
 }
@@ -93,6 +101,8 @@ out at 1,500 ms.`,
     'backend',
     'slo',
     'timeout-ms',
+    RETRY_OPTION,
+    TICK_OPTION,
     'json',
     'out',
     'jobs',
@@ -112,7 +122,9 @@ out at 1,500 ms.`,
       instances,
       specs: jobSpecs(options),
       backend: jobBackend(options),
+      model: clientModel(options),
       published:
+        Object.keys(clientModel(options)).length === 0 &&
         isPublishedSetup(options) &&
         slo.successRate === COOPERATION_SLO.successRate &&
         slo.timeoutMs === COOPERATION_SLO.timeoutMs &&
@@ -124,7 +136,15 @@ out at 1,500 ms.`,
     const n = plan.instances;
     return plan.candidates.map((c): Job<CooperationParams> => {
       const label = `${displayName(c)} x ${n}`;
-      const base = closedLoopJob(c, plan.options.seed, plan.specs, plan.backend, plan.slo, label);
+      const base = closedLoopJob(
+        c,
+        plan.options.seed,
+        plan.specs,
+        plan.backend,
+        plan.slo,
+        label,
+        plan.model,
+      );
       return {
         runner: COOPERATION_RUNNER,
         params: { ...base.params, instances: n },
@@ -151,6 +171,7 @@ out at 1,500 ms.`,
           ...configJson(plan.options, plan.candidates),
           slo: plan.slo,
           instances: plan.instances,
+          ...clientModelJson(plan.model),
         },
         results: results.map((r) => ({ ...roundedResult(r), instances: r.instances })),
         scoreboard: row === undefined ? [] : [roundedRow(row)],

@@ -38,6 +38,8 @@ export interface PrescientReportMeta {
   candidates: readonly string[];
   /** Whether this is the published configuration (published figures are then shown). */
   published: boolean;
+  /** `--tick-ms` (docs/BENCHMARKS.md §9.3); absent: off. */
+  tickMs?: number;
 }
 
 /**
@@ -216,6 +218,7 @@ export function prescientJson(
         anchoring: 'stream origin: the first arrival is t = 0 (upstream: whole Unix seconds)',
       },
       candidates: [...meta.candidates],
+      ...(meta.tickMs === undefined ? {} : { tickMs: meta.tickMs }),
     },
     oracle:
       first === undefined || timeline === undefined

@@ -23,6 +23,7 @@
 
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
 import { createCandidate } from '../../candidates/registry.js';
+import { EventLoopStream } from '../../sim/arrivals/event-loop-stream.js';
 import { OpenLoopStream } from '../../sim/arrivals/open-loop-stream.js';
 import { cyberMonday } from '../../sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
@@ -56,6 +57,12 @@ export interface PrescientRunOptions {
   onProgress?: (fractionDone: number) => void;
   /** Optional per-second recording (`PrescientTraceRecorder` in src/report/); off when absent. */
   tracer?: PrescientTracer;
+  /**
+   * Event-loop batching of completions, tick in ns (docs/BENCHMARKS.md §9.3):
+   * the breaker hears of each completion at the end of its tick, with the
+   * tick's time. Absent or 0: off. Starts, and so the penalties, keep their times.
+   */
+  completionTickNs?: number;
 }
 
 /**
@@ -169,7 +176,11 @@ class AdmittedSet {
 export function runPrescient(opts: PrescientRunOptions): PrescientCandidateResult {
   const { specs, seed, onProgress } = opts;
   const candidate = opts.candidate();
-  const stream = new OpenLoopStream(specs, seed);
+  const tick = opts.completionTickNs ?? 0;
+  const stream: OpenLoopStream | EventLoopStream =
+    tick > 0
+      ? new EventLoopStream(new OpenLoopStream(specs, seed), tick)
+      : new OpenLoopStream(specs, seed);
   const oracle = new PrescientOracle(specs, opts.successRate);
   const recorder = new OracleRecorder(oracle);
   const tracer = opts.tracer;
@@ -301,6 +312,8 @@ export interface PrescientJob {
   bucketPhaseNs?: number;
   /** Further bucket phases to report penalties for (see `PrescientRunOptions`). */
   alsoBucketPhasesNs?: number[];
+  /** Event-loop tick of completions, ms (docs/BENCHMARKS.md §9.3); absent: off. */
+  tickMs?: number;
 }
 
 /** The specs a job runs on: its workload (default Cyber Monday), sliced to its range. */
@@ -334,6 +347,9 @@ export function runPrescientJob(
     candidate: () => createCandidate(job.candidate, { slo }),
     ...(job.bucketPhaseNs === undefined ? {} : { bucketPhaseNs: job.bucketPhaseNs }),
     ...(job.alsoBucketPhasesNs === undefined ? {} : { alsoBucketPhasesNs: job.alsoBucketPhasesNs }),
+    ...(job.tickMs === undefined
+      ? {}
+      : { completionTickNs: Math.max(1, Math.round(job.tickMs * 1e6)) }),
     ...(onProgress === undefined ? {} : { onProgress }),
     ...(tracer === undefined ? {} : { tracer }),
   });

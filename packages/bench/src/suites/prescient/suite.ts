@@ -10,6 +10,7 @@
  */
 import { BENCH_SEED } from '../../sim/workload/cyber-monday.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
+import { type ClientOptions, TICK_OPTION } from '../closed-loop/client-options.js';
 import {
   chosenCandidates,
   displayName,
@@ -59,6 +60,8 @@ interface PrescientPlan {
   candidates: string[];
   /** The specs a job replays: the chosen slice of the workload, as given. */
   specs: LoadSpec[];
+  /** `--tick-ms`: event-loop batching of completions; undefined: off. */
+  tickMs: number | undefined;
   /** Upstream's published setup: the published figures apply. */
   published: boolean;
 }
@@ -70,7 +73,12 @@ function configurationLabel(plan: PrescientPlan): string {
   return `${options.workload.name}${all ? '' : ` specs ${options.specs.first}-${options.specs.last}`}, SLO ${plan.slo.successRate}`;
 }
 
-export const prescientSuite: Suite<PrescientJob, PrescientCandidateResult, PrescientPlan> = {
+export const prescientSuite: Suite<
+  PrescientJob,
+  PrescientCandidateResult,
+  PrescientPlan,
+  Pick<ClientOptions, 'tickMs'>
+> = {
   name: 'prescient',
   summary: 'open loop: every breaker replays the same request stream, scored against an oracle',
   description: `Replays the load generator's open-loop event stream (docs/BENCHMARKS.md §1.2, §4)
@@ -90,7 +98,18 @@ opened). The Prescient row estimates what the oracle blocks.
 Buckets start at the first arrival (t = 0), so runs are exactly repeatable;
 upstream's buckets follow wall-clock seconds, so its penalties vary a little
 from run to run (decision counts do not).`,
-  options: ['candidates', 'slo', 'timeout-ms', 'seed', 'specs', 'workload', 'json', 'out', 'jobs'],
+  options: [
+    'candidates',
+    'slo',
+    'timeout-ms',
+    'seed',
+    'specs',
+    'workload',
+    TICK_OPTION,
+    'json',
+    'out',
+    'jobs',
+  ],
   defaultCandidates: DEFAULT_CANDIDATES,
   defaults: { slo: '0.90', 'timeout-ms': '1500' },
 
@@ -104,7 +123,9 @@ from run to run (decision counts do not).`,
       slo,
       candidates: chosenCandidates(options, DEFAULT_CANDIDATES),
       specs: options.workload.specs.slice(options.specs.first, options.specs.last + 1),
+      tickMs: options.tickMs,
       published:
+        options.tickMs === undefined &&
         options.workload.builtin &&
         options.specs.first === 0 &&
         options.specs.last === options.workload.specs.length - 1 &&
@@ -118,7 +139,13 @@ from run to run (decision counts do not).`,
     return plan.candidates.map(
       (candidate): Job<PrescientJob> => ({
         runner: PRESCIENT_RUNNER,
-        params: { candidate, seed: plan.options.seed, slo: plan.slo, workload: plan.specs },
+        params: {
+          candidate,
+          seed: plan.options.seed,
+          slo: plan.slo,
+          workload: plan.specs,
+          ...(plan.tickMs === undefined ? {} : { tickMs: plan.tickMs }),
+        },
         label: `prescient / ${displayName(candidate)}`,
         cost: jobCost(candidate, plan.specs),
       }),
@@ -151,6 +178,7 @@ so its penalties differ slightly between runs (decision counts do not).
           slo,
           candidates,
           published,
+          ...(plan.tickMs === undefined ? {} : { tickMs: plan.tickMs }),
         },
         results,
       ),

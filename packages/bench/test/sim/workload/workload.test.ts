@@ -95,7 +95,7 @@ describe('validateLoadSpecs', () => {
     [
       'unknown key',
       { rps: 100 },
-      'spec 0: unknown field "rps" (allowed: rpm, errorRate, durationS, p50Ms, p99Ms, timeoutMs, baselineErrorRate)',
+      'spec 0: unknown field "rps" (allowed: rpm, errorRate, durationS, p50Ms, p99Ms, timeoutMs, baselineErrorRate, faults)',
     ],
   ];
   for (const [name, patch, msg] of cases) {

@@ -1,6 +1,7 @@
 /** The governors: names, the oracle, and the out-of-band gate around any candidate. */
 import { describe, expect, it } from 'vitest';
 import type { Candidate, CandidateState } from '../../../src/candidates/candidate.js';
+import { CANDIDATE_GROUPS } from '../../../src/candidates/registry.js';
 import {
   CandidateGate,
   createOutOfBand,
@@ -32,14 +33,8 @@ describe('governor names', () => {
   });
 
   it('parse with groups expanded, and refuse unknown or repeated names', () => {
-    expect(parseGovernors('none,limiters')).toEqual([
-      'none',
-      'gradient2',
-      'aimd',
-      'vegas',
-      'envoy-gradient',
-      'sre-throttle',
-    ]);
+    expect(parseGovernors('none,limiters')).toEqual(['none', ...CANDIDATE_GROUPS.limiters!]);
+    expect(CANDIDATE_GROUPS.limiters).toContain('aimd');
     expect(parseGovernors('aimd,limiters')[0]).toBe('aimd');
     const err = (() => {
       try {
