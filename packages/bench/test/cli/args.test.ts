@@ -216,7 +216,7 @@ describe('argument errors name the option and the value', () => {
   it('rejects a missing or unknown suite', () => {
     expect(usageError([])).toMatch(/missing suite/);
     expect(usageError(['open-loop'])).toMatch(
-      /unknown suite "open-loop"; known: closed-loop, load-variation, cooperation, slo-sweep, queue-depth, prescient, mesh, live, all/,
+      /unknown suite "open-loop"; known: closed-loop, load-variation, cooperation, slo-sweep, queue-depth, prescient, mesh, faults, live, all/,
     );
   });
 
@@ -256,7 +256,7 @@ describe('mistyped names get the closest known one', () => {
 
   it('names with nothing close keep the plain message', () => {
     expect(usageError(['nosuchsuite'])).toBe(
-      'unknown suite "nosuchsuite"; known: closed-loop, load-variation, cooperation, slo-sweep, queue-depth, prescient, mesh, live, all',
+      'unknown suite "nosuchsuite"; known: closed-loop, load-variation, cooperation, slo-sweep, queue-depth, prescient, mesh, faults, live, all',
     );
     expect(usageError(['closed-loop', '--candidates', 'nobody'])).toMatch(
       /\(unknown candidate "nobody"; known: no-cb,/,

@@ -1,4 +1,4 @@
-import type { FaultWindow } from './faults.js';
+import type { FaultWindow } from '../workload/faults.js';
 
 /**
  * Parameters of the closed-loop backend (docs/BENCHMARKS.md §5.4), as one typed
@@ -45,7 +45,7 @@ export interface BackendConfig {
    */
   slotsPerReplica: number | 'littles-law';
   /**
-   * Dependency-fault windows in run time (src/sim/backend/faults.ts,
+   * Dependency-fault windows in run time (src/sim/workload/faults.ts,
    * docs/BENCHMARKS.md §9.1). Optional and not part of the reference
    * configuration: absent (or empty), the fault model is off.
    */

@@ -11,11 +11,12 @@
  * name); each value is checked for type and range and a bad one is reported
  * with the file, the key and the value. Parameters not given keep the
  * reference values of `DEFAULT_BACKEND_CONFIG`. `faults` (optional) lists
- * dependency-fault windows in run time (src/sim/backend/faults.ts), e.g.
+ * dependency-fault windows in run time (src/sim/workload/faults.ts), e.g.
  * `"faults": [{ "kind": "outage", "startS": 1200, "durationS": 300 }]`;
  * bad kinds, fields, ranges and overlapping windows are reported by index.
  */
 import { readFileSync } from 'node:fs';
+import { FaultError, parseFaultList } from '../workload/faults.js';
 import { describeValue } from '../workload/load-spec.js';
 import {
   type BackendConfig,
@@ -23,7 +24,6 @@ import {
   DEFAULT_BACKEND_CONFIG,
   secondsToNs,
 } from './backend-config.js';
-import { FaultError, parseFaultList } from './faults.js';
 
 /** Thrown for an unreadable or invalid backend file. */
 export class BackendFileError extends Error {
@@ -99,7 +99,7 @@ export const BACKEND_PARAMETERS: readonly BackendParameter[] = Object.keys(
   DEFAULT_BACKEND_CONFIG,
 ) as BackendParameter[];
 
-/** Every key a backend file may hold: the parameters, then `faults` (src/sim/backend/faults.ts). */
+/** Every key a backend file may hold: the parameters, then `faults` (src/sim/workload/faults.ts). */
 export const BACKEND_FILE_KEYS: readonly string[] = [...BACKEND_PARAMETERS, 'faults'];
 
 /**

@@ -22,17 +22,12 @@
  *
  * Two additions, both off unless asked for (so the published runs are
  * unchanged): fault windows (`config.faults` and the specs' `faults`,
- * src/sim/backend/faults.ts) decide first in `submit` — a fast failure or a
+ * src/sim/workload/faults.ts) decide first in `submit` — a fast failure or a
  * hang never reaches the pool, a `slow` window multiplies the nominal service
  * time — and the `completionTickNs` option delivers completions in event-loop
  * ticks (each at ceil(t / tick) × tick, stamped with that time).
  */
-import type { LoadSpec } from '../workload/load-spec.js';
-import { Autoscaler } from './autoscaler.js';
-import { type BackendConfig, resolveBackendConfig, secondsToNs } from './backend-config.js';
-import { CompletionQueue } from './completion-queue.js';
-import { CrashModel } from './crash.js';
-import { extraErrorRate, latencyMultiplier } from './degradation-curves.js';
+
 import {
   FaultSchedule,
   type FaultWindow,
@@ -41,7 +36,13 @@ import {
   VERDICT_HANG,
   VERDICT_NONE,
   VERDICT_SLOW,
-} from './faults.js';
+} from '../workload/faults.js';
+import type { LoadSpec } from '../workload/load-spec.js';
+import { Autoscaler } from './autoscaler.js';
+import { type BackendConfig, resolveBackendConfig, secondsToNs } from './backend-config.js';
+import { CompletionQueue } from './completion-queue.js';
+import { CrashModel } from './crash.js';
+import { extraErrorRate, latencyMultiplier } from './degradation-curves.js';
 import { LatencyGenerator, slotsByLittlesLaw } from './latency-generator.js';
 import { LoadEwma } from './load-ewma.js';
 import { WorkerPool } from './worker-pool.js';

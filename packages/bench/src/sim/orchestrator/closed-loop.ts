@@ -14,7 +14,7 @@
  * loop then is `runAttemptLoop`, and the result adds per-request figures),
  * and `completionTickNs`, completions delivered in event-loop ticks
  * (src/sim/backend/backend.ts). Fault windows come with the backend
- * configuration or the specs (src/sim/backend/faults.ts).
+ * configuration or the specs (src/sim/workload/faults.ts).
  */
 
 import type { Candidate } from '../../candidates/candidate.js';

@@ -6,7 +6,7 @@ import {
   faultEndS,
   parseFaultList,
   splitAtSpecs,
-} from '../backend/faults.js';
+} from './faults.js';
 import {
   describeValue,
   expectedRequests,
@@ -29,7 +29,7 @@ const CHECK_KEYS = ['count', 'totalDurationS', 'expectedRequests', 'peakRpm'] as
  * file is caught before anything runs.
  *
  * `faults` lists dependency-fault windows in workload time (`startS` from the
- * start of spec 0; src/sim/backend/faults.ts). They must end within the
+ * start of spec 0; src/sim/workload/faults.ts). They must end within the
  * workload and overlap neither each other nor a spec's own `faults`; each is
  * split at spec boundaries and stored on the specs it covers (start relative
  * to the spec), so a `--specs` slice keeps exactly the parts inside it.

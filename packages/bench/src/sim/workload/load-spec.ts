@@ -1,5 +1,5 @@
-import { FaultError, type FaultWindow, faultEndS, parseFaultList } from '../backend/faults.js';
 import { describeValue } from './describe-value.js';
+import { FaultError, type FaultWindow, faultEndS, parseFaultList } from './faults.js';
 
 /**
  * Load specs (docs/BENCHMARKS.md §1.1): a workload is an ordered list of these.
@@ -29,7 +29,7 @@ export interface LoadSpec {
   /**
    * Optional: dependency-fault windows of the closed-loop backend during this
    * spec, `startS` counted from the spec's start, each inside the spec
-   * (src/sim/backend/faults.ts, docs/BENCHMARKS.md §9.1). A workload file's
+   * (src/sim/workload/faults.ts, docs/BENCHMARKS.md §9.1). A workload file's
    * top-level `faults` end up here, split at spec boundaries.
    */
   faults?: FaultWindow[];

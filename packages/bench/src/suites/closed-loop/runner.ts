@@ -7,10 +7,10 @@
  */
 import { createCandidate, usesSlo } from '../../candidates/registry.js';
 import type { BackendConfig } from '../../sim/backend/backend-config.js';
-import { runFaultWindows } from '../../sim/backend/faults.js';
 import type { RetryPolicy } from '../../sim/orchestrator/caller.js';
 import { type ClosedLoopResult, runClosedLoop } from '../../sim/orchestrator/closed-loop.js';
 import { TIMEOUT_MS } from '../../sim/workload/cyber-monday.js';
+import { runFaultWindows } from '../../sim/workload/faults.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
 import { jobCost, type SloConfig } from '../shared/jobs.js';
 import type { Job, JobRunner, ProgressListener } from '../shared/suite.js';

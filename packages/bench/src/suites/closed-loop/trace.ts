@@ -38,9 +38,9 @@
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
 import type { PageLayout, TraceCrash } from '../../report/layout.js';
 import type { Backend } from '../../sim/backend/backend.js';
-import { FaultSchedule, type FaultWindow } from '../../sim/backend/faults.js';
 import { backendProfileIndices } from '../../sim/backend/latency-generator.js';
 import type { ClosedLoopTracer } from '../../sim/orchestrator/closed-loop.js';
+import { FaultSchedule, type FaultWindow } from '../../sim/workload/faults.js';
 import { analyticMeanMs } from '../../sim/workload/latency-profile.js';
 import type { LoadSpec } from '../../sim/workload/load-spec.js';
 import { addSpan, stateCode } from '../shared/recording.js';

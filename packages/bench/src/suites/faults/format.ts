@@ -5,9 +5,10 @@
  * bound, what users saw, and for the scale and batching scenarios Levee's
  * Delta against its own reference run).
  */
-import { describeFault } from '../../sim/backend/faults.js';
+
 import type { RetryPolicy } from '../../sim/orchestrator/caller.js';
 import type { ClosedLoopResult } from '../../sim/orchestrator/closed-loop.js';
+import { describeFault } from '../../sim/workload/faults.js';
 import {
   formatClosedLoopTables,
   formatRequestTable,
@@ -18,8 +19,8 @@ import {
 import { bestCompetitor, deltaRow } from '../shared/scoreboard.js';
 import type { ScoreboardRow } from '../shared/suite.js';
 import { fixed2, formatTable, signed2 } from '../shared/tables.js';
+import type { FaultsPlan, PlannedScenario } from './plan.js';
 import { jobFaultWindows } from './runner.js';
-import type { FaultsPlan, PlannedScenario } from './suite.js';
 
 /** One scenario's results, in candidate order, and the oracle's. */
 export interface ScenarioResults {

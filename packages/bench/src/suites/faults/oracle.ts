@@ -14,7 +14,7 @@
  * lives here rather than in the candidate registry.
  */
 import type { Candidate, CandidateState } from '../../candidates/candidate.js';
-import { FaultSchedule, type FaultWindow } from '../../sim/backend/faults.js';
+import { FaultSchedule, type FaultWindow } from '../../sim/workload/faults.js';
 
 export const ORACLE_KEY = 'oracle';
 export const ORACLE_NAME = 'Oracle';

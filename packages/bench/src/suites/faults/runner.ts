@@ -7,8 +7,8 @@
  * windows (src/suites/closed-loop/trace.ts `scaleCapacityByFaults`).
  */
 import { createCandidate } from '../../candidates/registry.js';
-import { type FaultWindow, runFaultWindows } from '../../sim/backend/faults.js';
 import { type ClosedLoopResult, runClosedLoop } from '../../sim/orchestrator/closed-loop.js';
+import { type FaultWindow, runFaultWindows } from '../../sim/workload/faults.js';
 import { type ClosedLoopParams, clientRunOptions, UNUSED_SLO } from '../closed-loop/runner.js';
 import { TraceRecorder } from '../closed-loop/trace.js';
 import type { JobRunner, ProgressListener } from '../shared/suite.js';

@@ -8,9 +8,9 @@
  * summary with the winner and Levee's margin. Delta stays per attempt.
  */
 import { canonicalBackendConfig } from '../../sim/backend/backend-file.js';
-import { runFaultWindows } from '../../sim/backend/faults.js';
 import { slotsByLittlesLaw } from '../../sim/backend/latency-generator.js';
 import type { ClosedLoopResult } from '../../sim/orchestrator/closed-loop.js';
+import { runFaultWindows } from '../../sim/workload/faults.js';
 import { expectedRequests } from '../../sim/workload/load-spec.js';
 import type { ClosedLoopParams } from '../closed-loop/runner.js';
 import { closedLoopJob } from '../closed-loop/runner.js';
@@ -21,6 +21,7 @@ import { deltaRow, roundedRow } from '../shared/scoreboard.js';
 import type { Job, ScoreboardRow, Suite, SuiteOption, SuiteOptions } from '../shared/suite.js';
 import { faultsJson, formatFaultsText, type ScenarioResults } from './format.js';
 import { ORACLE_KEY, ORACLE_NAME } from './oracle.js';
+import type { FaultsPlan, PlannedScenario } from './plan.js';
 import { FAULTS_RUNNER, faultsRunner } from './runner.js';
 import {
   FAULT_SCENARIOS,
@@ -28,6 +29,8 @@ import {
   scenarioBackendBase,
   scenarioSpecs,
 } from './scenarios.js';
+
+export type { FaultsPlan, PlannedScenario } from './plan.js';
 
 const DEFAULT_CANDIDATES = ['no-cb', 'levee', 'static-bau', 'static-peak'] as const;
 
@@ -49,21 +52,6 @@ Default: all.`,
       'scenario',
     ),
 };
-
-/** One scenario, planned. */
-export interface PlannedScenario {
-  scenario: FaultScenario;
-  params: Omit<ClosedLoopParams, 'candidate' | 'slo'>;
-  /** Run the oracle after the candidates. */
-  oracle: boolean;
-}
-
-export interface FaultsPlan {
-  options: SuiteOptions;
-  slo: SloConfig;
-  candidates: string[];
-  scenarios: PlannedScenario[];
-}
 
 function planScenario(scenario: FaultScenario, seed: number): PlannedScenario {
   const specs = scenarioSpecs(scenario);

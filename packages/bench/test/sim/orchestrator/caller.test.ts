@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCandidate } from '../../../src/candidates/registry.js';
-import type { FaultWindow } from '../../../src/sim/backend/faults.js';
 import {
   BUDGET_SLICES,
   backoffCapMs,
@@ -23,6 +22,7 @@ import { runCooperation } from '../../../src/sim/orchestrator/cooperation.js';
 import { GoRand } from '../../../src/sim/rng/go-rand.js';
 import { withBaselines } from '../../../src/sim/workload/baseline.js';
 import { cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
+import type { FaultWindow } from '../../../src/sim/workload/faults.js';
 import type { LoadSpec } from '../../../src/sim/workload/load-spec.js';
 
 const S = 1e9;

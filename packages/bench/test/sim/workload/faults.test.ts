@@ -13,6 +13,9 @@ import {
   canonicalBackendConfig,
   parseBackendOverrides,
 } from '../../../src/sim/backend/backend-file.js';
+import { runClosedLoop } from '../../../src/sim/orchestrator/closed-loop.js';
+import { withBaselines } from '../../../src/sim/workload/baseline.js';
+import { cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
 import {
   DEFAULT_FAIL_MS,
   FaultError,
@@ -26,10 +29,7 @@ import {
   VERDICT_HANG,
   VERDICT_NONE,
   VERDICT_SLOW,
-} from '../../../src/sim/backend/faults.js';
-import { runClosedLoop } from '../../../src/sim/orchestrator/closed-loop.js';
-import { withBaselines } from '../../../src/sim/workload/baseline.js';
-import { cyberMonday } from '../../../src/sim/workload/cyber-monday.js';
+} from '../../../src/sim/workload/faults.js';
 import { parseWorkload } from '../../../src/sim/workload/load-file.js';
 import { type LoadSpec, WorkloadError } from '../../../src/sim/workload/load-spec.js';
 

@@ -36,7 +36,7 @@
  * [start, start + duration) in integer nanoseconds and must not overlap.
  */
 import { GoRand } from '../rng/go-rand.js';
-import { describeValue } from '../workload/describe-value.js';
+import { describeValue } from './describe-value.js';
 
 export const FAULT_KINDS = ['error', 'outage', 'hang', 'slow', 'flap'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
